@@ -1,0 +1,52 @@
+# damon-pause: DAMON pause/resume patch series for Linux 7.3 and its harness.
+#
+# Entry points: tree, export, kunit, selftest, lint, check, demo, outgoing,
+# bench, storm.  Everything is built under build/ (ignored).
+
+SHELL := /bin/bash
+TREE ?= build/linux
+
+# The identity that patches/ carries; whoever mails the series adds their own
+# Signed-off-by (make outgoing SIGNOFF="Name <mail>").
+export PATCH_IDENT_NAME ?= damon-pause developers
+export PATCH_IDENT_EMAIL ?= damon-pause@example.org
+
+# Kernel config fragments (configs/) for the VM kernel: vm (lockdep) or kcsan.
+VARIANT ?= vm
+export CCACHE_DIR ?= $(CURDIR)/build/ccache
+
+.PHONY: deps tree export kunit vm-kernel selftest lint check demo outgoing \
+	bench storm clean
+
+deps:
+	@scripts/deps.sh $(shell cat scripts/packages)
+
+tree: deps
+	@scripts/expand.sh $(TREE)
+
+export:
+	@scripts/export.sh $(TREE)
+
+kunit: tree
+	scripts/kunit.sh $(TREE)
+
+vm-kernel: tree
+	scripts/vm-build.sh $(TREE) $(VARIANT)
+
+selftest: vm-kernel
+	scripts/selftest.sh $(TREE) $(VARIANT)
+
+lint: tree
+	scripts/lint.sh $(TREE)
+
+check: tree
+	scripts/check.sh $(TREE)
+
+demo: vm-kernel
+	scripts/demo.sh $(TREE) $(VARIANT)
+
+outgoing: tree
+	scripts/outgoing.sh $(TREE) "$(SIGNOFF)"
+
+clean:
+	rm -rf build/results build/out

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Expand the base and the patch queue into a git tree: unpack the base
+# source, commit it reproducibly, tag it 'base', then 'git am' patches/series
+# on a branch 'series'.  An existing tree is reused; its previous HEAD is kept
+# under refs/backup/ when it held commits the new expansion does not.
+#
+# usage: expand.sh TREE
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+tree=$1
+deb=$("$top/scripts/fetch-base.sh")
+: "${PATCH_IDENT_NAME:?}" "${PATCH_IDENT_EMAIL:?}"
+
+export GIT_AUTHOR_NAME=$PATCH_IDENT_NAME GIT_AUTHOR_EMAIL=$PATCH_IDENT_EMAIL
+export GIT_COMMITTER_NAME=$PATCH_IDENT_NAME GIT_COMMITTER_EMAIL=$PATCH_IDENT_EMAIL
+git_t() { git -C "$tree" -c core.autocrlf=false -c advice.detachedHead=false "$@"; }
+
+if ! git_t rev-parse -q --verify refs/tags/base >/dev/null 2>&1; then
+	echo "expand: unpacking $(basename "$deb")" >&2
+	rm -rf "$tree" "$tree.tmp" "$tree.deb"
+	mkdir -p "$tree.tmp" "$tree.deb"
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tree.deb" --wildcards './usr/src/linux-source-*.tar.xz'
+	tar -xJf "$tree.deb"/usr/src/linux-source-*.tar.xz -C "$tree.tmp" --strip-components=1
+	rm -rf "$tree.deb"
+	mv "$tree.tmp" "$tree"
+	git_t init -q -b series
+	git_t add -A -f
+	GIT_AUTHOR_DATE='2000-01-01T00:00:00Z' GIT_COMMITTER_DATE='2000-01-01T00:00:00Z' \
+		git_t commit -q --no-verify -m "base: $(basename "$deb" .deb)"
+	git_t tag base
+	git_t config user.name "$PATCH_IDENT_NAME"
+	git_t config user.email "$PATCH_IDENT_EMAIL"
+fi
+
+# Leave a tree alone that already holds exactly the series.
+if [ -z "${FORCE:-}" ] && "$top/scripts/export-matches.sh" "$tree"; then
+	echo "expand: $tree already holds patches/series" >&2
+	exit 0
+fi
+if [ -z "${FORCE:-}" ] && [ -n "$(git_t status --porcelain --untracked-files=no)" ]; then
+	echo "expand: $tree has uncommitted changes and differs from patches/;" >&2
+	echo "expand: commit and 'make export', or re-expand with FORCE=1" >&2
+	exit 1
+fi
+
+old=$(git_t rev-parse HEAD)
+git_t am --abort >/dev/null 2>&1 || true
+git_t checkout -q -f -B series base
+
+mapfile -t patches < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$top/patches/series" 2>/dev/null || true)
+for p in "${patches[@]}"; do
+	if ! git_t am -q --keep-cr --committer-date-is-author-date "$top/patches/$p" >/tmp/expand-am.$$ 2>&1; then
+		echo "expand: patch does not apply: patches/$p" >&2
+		cat /tmp/expand-am.$$ >&2
+		git_t am --show-current-patch=diff 2>/dev/null | head -n 40 >&2 || true
+		git_t am --abort >/dev/null 2>&1 || true
+		rm -f /tmp/expand-am.$$
+		exit 1
+	fi
+done
+rm -f /tmp/expand-am.$$
+
+if ! git_t merge-base --is-ancestor "$old" HEAD; then
+	ref=refs/backup/$(date +%Y%m%d-%H%M%S)
+	git_t update-ref "$ref" "$old"
+	echo "expand: previous HEAD kept as $ref" >&2
+fi
+echo "expand: $tree at base + ${#patches[@]} patches" >&2

@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn test results into 'STATUS<TAB>name<TAB>detail' lines (STATUS is PASS,
+FAIL or SKIP) on stdout.
+
+  tap2tsv.py ksft LOG [SKIPS]   kselftest TAP output of run_kselftest.sh; the
+                                tests named in SKIPS ('name<TAB>reason'
+                                lines) were not run and become SKIP lines
+  tap2tsv.py kunit JSON         'kunit.py parse --json' output
+"""
+import json
+import re
+import sys
+
+RESULT = re.compile(r'^(ok|not ok) \d+ selftests: (\S+): (\S+)(?:\s+#\s*(.*))?$')
+
+
+def tsv(status, name, detail):
+    detail = ' '.join(detail.split())
+    print(f'{status}\t{name}\t{detail}')
+
+
+def read_skips(path):
+    skips = {}
+    with open(path) as f:
+        for line in f:
+            line = line.rstrip('\n')
+            if not line.strip() or line.startswith('#'):
+                continue
+            name, _, reason = line.partition('\t')
+            skips[name.strip()] = reason.strip() or 'listed in vm-skips'
+    return skips
+
+
+def ksft(log, skips_path=None):
+    skips = read_skips(skips_path) if skips_path else {}
+    seen = set()
+    last = ''
+    with open(log, errors='replace') as f:
+        for line in f:
+            line = line.rstrip('\n')
+            m = RESULT.match(line)
+            if not m:
+                # Remember the test's last output line as context.
+                text = line[2:].strip() if line.startswith('# ') else ''
+                if text and not text.startswith(('selftests:', 'timeout set',
+                                                 'overriding timeout')):
+                    last = text
+                continue
+            ok, name, directive = m.group(1) == 'ok', m.group(3), m.group(4) or ''
+            seen.add(name)
+            if directive.upper().startswith('SKIP'):
+                tsv('SKIP', name, f'{directive} {last}'.strip())
+            elif ok:
+                tsv('PASS', name, directive)
+            else:
+                tsv('FAIL', name, f'{directive}: {last}' if last else directive)
+            last = ''
+    for name, reason in skips.items():
+        if name in seen:
+            tsv('FAIL', name, 'listed in vm-skips but it ran')
+        else:
+            tsv('SKIP', name, reason)
+    if not seen:
+        tsv('FAIL', 'kselftest', 'no test results in the output')
+
+
+def walk(group, prefix):
+    name = f"{prefix}.{group['name']}" if prefix else group['name']
+    for case in group.get('test_cases', []):
+        status = case['status']
+        yield ('PASS' if status == 'PASS' else 'SKIP' if status == 'SKIP'
+               else 'FAIL', f"{name}.{case['name']}", status)
+    for sub in group.get('sub_groups', []):
+        yield from walk(sub, name)
+
+
+def kunit(path):
+    with open(path) as f:
+        top = json.load(f)
+    rows = []
+    for suite in top.get('sub_groups', []):
+        rows += walk(suite, '')
+    for case in top.get('test_cases', []):
+        rows.append(('FAIL' if case['status'] != 'PASS' else 'PASS',
+                     case['name'], case['status']))
+    misc = top.get('misc', {})
+    for status, name, detail in rows:
+        tsv(status, name, detail)
+    if misc.get('errors'):
+        tsv('FAIL', 'kunit-parse', f"{misc['errors']} KTAP parse errors")
+    if not rows:
+        tsv('FAIL', 'kunit', 'no KUnit results in the kernel log')
+
+
+def main():
+    if len(sys.argv) >= 3 and sys.argv[1] == 'ksft':
+        ksft(*sys.argv[2:4])
+    elif len(sys.argv) == 3 and sys.argv[1] == 'kunit':
+        kunit(sys.argv[2])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == '__main__':
+    main()
