@@ -13,7 +13,6 @@ export PATCH_IDENT_EMAIL ?= damon-pause@example.org
 
 # Kernel config fragments (configs/) for the VM kernel: vm (lockdep) or kcsan.
 VARIANT ?= vm
-export CCACHE_DIR ?= $(CURDIR)/build/ccache
 
 .PHONY: deps tree export kunit vm-kernel selftest lint check demo outgoing \
 	bench storm clean
@@ -40,7 +39,7 @@ lint: tree
 	scripts/lint.sh $(TREE)
 
 check: tree
-	scripts/check.sh $(TREE)
+	scripts/check.sh $(TREE) 2>&1 | tee build/check.log; exit $${PIPESTATUS[0]}
 
 demo: vm-kernel
 	scripts/demo.sh $(TREE) $(VARIANT)

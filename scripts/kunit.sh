@@ -10,7 +10,6 @@ tree=$(cd "$1" && pwd)
 out=$top/build/kunit
 res=$top/build/results
 mkdir -p "$out" "$res"
-export CCACHE_DIR=${CCACHE_DIR:-$top/build/ccache}
 
 cd "$tree"
 rc=0
@@ -21,4 +20,9 @@ python3 tools/testing/kunit/kunit.py run \
 	--make_options "CC=ccache gcc" \
 	--timeout 600 \
 	--json "$res/kunit-uml.json" || rc=$?
+if [ -s "$res/kunit-uml.json" ]; then
+	python3 "$top/scripts/tap2tsv.py" kunit "$res/kunit-uml.json" >"$res/kunit-uml.tsv"
+else
+	printf 'FAIL\tkunit-uml\tkunit.py produced no result (exit %s)\n' "$rc" >"$res/kunit-uml.tsv"
+fi
 exit $rc

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Lint the series: checkpatch --strict on every patch, kernel-doc on the
+# touched C files, sparse on mm/damon/ without new warnings, and every prefix
+# of the series building mm/damon/ without new W=1 warnings.  Results go to
+# build/results/lint.tsv (STATUS<TAB>name<TAB>detail).
+#
+# usage: lint.sh TREE
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+tree=$(cd "$1" && pwd)
+res=$top/build/results/lint.tsv
+work=$top/build/lint
+mkdir -p "$work" "$(dirname "$res")"
+: >"$res"
+record() { printf '%s\t%s\t%s\n' "$1" "$2" "${3:-}" | tee -a "$res"; }
+
+# checkpatch: accepted check types and their reasons live in one file.
+ignore=$(grep -v '^#' "$top/configs/checkpatch-accepted" | cut -f1 | paste -sd, -)
+while read -r p; do
+	out=$("$tree/scripts/checkpatch.pl" --strict --no-tree --terse \
+		${ignore:+--ignore "$ignore"} "$top/patches/$p" 2>&1 || true)
+	if grep -qE ': (ERROR|WARNING|CHECK):' <<<"$out"; then
+		record FAIL "checkpatch $p" "$(grep -cE ': (ERROR|WARNING|CHECK):' <<<"$out") reports"
+		echo "$out" >&2
+	else
+		record PASS "checkpatch $p"
+	fi
+done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$top/patches/series")
+
+# kernel-doc on every touched C source and header.
+while read -r f; do
+	[ -e "$tree/$f" ] || continue
+	out=$(cd "$tree" && scripts/kernel-doc -none -Wall "$f" 2>&1 || true)
+	if [ -n "$out" ]; then
+		record FAIL "kernel-doc $f" "$(wc -l <<<"$out") warnings"
+		echo "$out" >&2
+	else
+		record PASS "kernel-doc $f"
+	fi
+done < <(git -C "$tree" diff --name-only base HEAD -- '*.c' '*.h')
+
+# Build the series' prefixes in a worktree of their own, so the edited tree
+# is left alone, with the VM kernel's configuration.
+wt=$work/tree
+out=$work/out
+if [ ! -e "$wt/.git" ]; then
+	rm -rf "$wt"
+	git -C "$tree" worktree prune
+	git -C "$tree" worktree add -q --detach "$wt" base
+fi
+mkdir -p "$out"
+"$top/scripts/vm-config.sh" "$tree" vm "$out"
+kmake() { make -C "$wt" O="$out" CC="ccache gcc" -j"$(nproc)" "$@"; }
+# Warnings without line numbers, so that moved code keeps its warnings.
+warnings() { grep -E 'warning:|error:' | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u; }
+
+git -C "$wt" checkout -q --detach base
+kmake -s prepare >/dev/null
+kmake W=1 mm/damon/ 2>&1 | warnings >"$work/w1-base.txt" || true
+kmake C=2 mm/damon/ 2>&1 | warnings >"$work/sparse-base.txt" || true
+
+for c in $(git -C "$tree" rev-list --reverse base..HEAD); do
+	subj=$(git -C "$tree" log -1 --format=%s "$c")
+	git -C "$wt" checkout -q --detach "$c"
+	if ! kmake W=1 mm/damon/ >"$work/build.log" 2>&1; then
+		record FAIL "build W=1: $subj" "mm/damon/ does not build"
+		tail -n 20 "$work/build.log" >&2
+		continue
+	fi
+	new=$(warnings <"$work/build.log" | comm -13 "$work/w1-base.txt" - || true)
+	if [ -n "$new" ]; then
+		record FAIL "build W=1: $subj" "new warnings"
+		echo "$new" >&2
+	else
+		record PASS "build W=1: $subj"
+	fi
+done
+
+kmake C=2 mm/damon/ 2>&1 | warnings >"$work/sparse-head.txt" || true
+new=$(comm -13 "$work/sparse-base.txt" "$work/sparse-head.txt")
+if [ -n "$new" ]; then
+	record FAIL "sparse mm/damon/" "new warnings"
+	echo "$new" >&2
+else
+	record PASS "sparse mm/damon/" "$(wc -l <"$work/sparse-head.txt") warnings, none new"
+fi
+! grep -q '^FAIL' "$res"
