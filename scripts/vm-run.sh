@@ -35,7 +35,8 @@ done
 
 mkdir -p "$top/build/vm-io"
 io=$(mktemp -d "$top/build/vm-io/run.XXXXXX")
-trap 'rm -rf "$io"' EXIT
+vpid=
+trap '[ -z "$vpid" ] || kill "$vpid" 2>/dev/null; rm -rf "$io"' EXIT
 
 vng_base=(vng --run "$kdir" --force-9p --cpus "$cpus" --memory "$memory"
 	--cwd "${VM_CWD:-$top}" --rwdir="$io" "${rwdirs[@]}")
@@ -58,11 +59,12 @@ echo "vm-run: $accel, $cpus CPUs, $memory, kernel $kdir" >&2
 # The guest side: run the command with its output in a file, then leave the
 # kernel log and the status next to it.
 printf '%q ' "$@" >"$io/cmd"
+q=$(printf '%q' "$io")
 cat >"$io/guest.sh" <<EOF
-( . $io/cmd ) </dev/null >$io/out 2>&1
+( . $q/cmd ) </dev/null >$q/out 2>&1
 rc=\$?
-dmesg >$io/dmesg 2>/dev/null
-echo \$rc >$io/rc
+dmesg >$q/dmesg 2>/dev/null
+echo \$rc >$q/rc
 EOF
 : >"$io/out"
 console=${VM_CONSOLE:-$io/console}
@@ -74,6 +76,7 @@ vpid=$!
 tail -n +1 -f --pid="$vpid" "$io/out"
 vrc=0
 wait "$vpid" || vrc=$?
+vpid=
 
 if [ -n "${VM_DMESG:-}" ]; then
 	if [ -s "$io/dmesg" ]; then
