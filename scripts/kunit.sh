@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Run the DAMON KUnit suites under UML with kunit.py and leave its JSON
-# result in build/results/kunit-uml.json.
+# Run the DAMON KUnit suites under UML with kunit.py, and turn its JSON
+# result into build/results/kunit-uml.tsv.
 #
 # usage: kunit.sh TREE
 set -euo pipefail
@@ -10,19 +10,21 @@ tree=$(cd "$1" && pwd)
 out=$top/build/kunit
 res=$top/build/results
 mkdir -p "$out" "$res"
+rm -f "$res/kunit-uml.json"
 
-cd "$tree"
 rc=0
-python3 tools/testing/kunit/kunit.py run \
+(cd "$tree" && python3 tools/testing/kunit/kunit.py run \
 	--kunitconfig mm/damon/tests \
 	--build_dir "$out" \
 	--jobs "$(nproc)" \
 	--make_options "CC=ccache gcc" \
-	--timeout 600 \
-	--json "$res/kunit-uml.json" || rc=$?
+	--timeout 900 \
+	--json="$res/kunit-uml.json") || rc=$?
+
 if [ -s "$res/kunit-uml.json" ]; then
-	python3 "$top/scripts/tap2tsv.py" kunit "$res/kunit-uml.json" >"$res/kunit-uml.tsv"
+	python3 "$top/scripts/tap2tsv.py" kunit "$res/kunit-uml.json" \
+		| sed 's/^\([A-Z]*\)\t/\1\tuml: /' >"$res/kunit-uml.tsv"
 else
-	printf 'FAIL\tkunit-uml\tkunit.py produced no result (exit %s)\n' "$rc" >"$res/kunit-uml.tsv"
+	printf 'FAIL\tuml: kunit.py\tno result (exit %s)\n' "$rc" >"$res/kunit-uml.tsv"
 fi
-exit $rc
+exit "$rc"
