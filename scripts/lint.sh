@@ -8,6 +8,8 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+# Debian's python3, which has the python3-* packages (ply for spdxcheck)
+export PATH=/usr/bin:/bin:$PATH
 tree=$(cd "$1" && pwd)
 res=$top/build/results/lint.tsv
 work=$top/build/lint
@@ -18,7 +20,7 @@ record() { printf '%s\t%s\t%s\n' "$1" "$2" "${3:-}" | tee -a "$res"; }
 # checkpatch: accepted check types and their reasons live in one file.
 ignore=$(grep -v '^#' "$top/configs/checkpatch-accepted" | cut -f1 | paste -sd, -)
 while read -r p; do
-	out=$("$tree/scripts/checkpatch.pl" --strict --no-tree --terse \
+	out=$(cd "$tree" && scripts/checkpatch.pl --strict --terse --show-types \
 		${ignore:+--ignore "$ignore"} "$top/patches/$p" 2>&1 || true)
 	if grep -qE ': (ERROR|WARNING|CHECK):' <<<"$out"; then
 		record FAIL "checkpatch $p" "$(grep -cE ': (ERROR|WARNING|CHECK):' <<<"$out") reports"
