@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Runs inside the VM: a transcript of DAMON pausing and resuming, through
+# the kdamond sysfs 'state' file and the DAMON_RECLAIM 'pause' parameter.
+#
+# usage: demo-guest.sh ACCESS_MEMORY   (the kselftests' access_memory program)
+set -euo pipefail
+
+access_memory=$1
+admin=/sys/kernel/mm/damon/admin
+kd=$admin/kdamonds/0
+ctx=$kd/contexts/0
+scheme=$ctx/schemes/0
+
+say() { printf '\n## %s\n' "$*"; }
+run() { printf '$ %s\n' "$1"; eval "$1"; }
+kpid() { cat "$kd/pid"; }
+# CPU time (ticks) and voluntary context switches (wakeups) of a task
+cost() {
+	local pid=$1 stat
+	read -r -a stat <"/proc/$pid/stat"
+	printf 'cpu_ticks=%d wakeups=%d' $((stat[13] + stat[14])) \
+		"$(awk '/^voluntary_ctxt_switches/ { print $2 }' "/proc/$pid/status")"
+}
+regions() {
+	echo update_schemes_tried_regions >"$kd/state"
+	local n=0 max=0 r age
+	for r in "$scheme"/tried_regions/[0-9]*; do
+		age=$(cat "$r/age")
+		n=$((n + 1))
+		[ "$age" -gt "$max" ] && max=$age
+	done
+	echo "regions=$n oldest_age=$max (aggregation intervals)"
+}
+
+say "A workload: four 4 MiB buffers, each written for 500 ms in turn"
+"$access_memory" 4 4194304 500 repeat >/dev/null &
+workload=$!
+echo "workload pid $workload"
+
+say "Monitor it with DAMON (vaddr), sampling 5 ms, aggregating 100 ms"
+echo 1 >"$admin/kdamonds/nr_kdamonds"
+echo 1 >"$kd/contexts/nr_contexts"
+echo vaddr >"$ctx/operations"
+echo 1 >"$ctx/targets/nr_targets"
+echo "$workload" >"$ctx/targets/0/pid_target"
+echo 1 >"$ctx/schemes/nr_schemes"
+echo stat >"$scheme/action"
+run "echo on > $kd/state"
+run "cat $kd/state $ctx/paused"
+pid=$(kpid)
+echo "kdamond pid $pid"
+sleep 3
+regions
+
+say "Pause: the write returns once the kdamond acknowledged it"
+run "echo pause > $kd/state"
+run "cat $kd/state   # still 'on': the kdamond runs, paused"
+run "cat $ctx/pause $ctx/paused"
+echo "kdamond pid $(kpid)"
+say "Paused for 3 s: no wakeups, no CPU time"
+before=$(cost "$pid")
+sleep 3
+echo "before: $before"
+echo "after:  $(cost "$pid")"
+say "A DAMOS walk on a paused kdamond is canceled at once"
+run "echo update_schemes_tried_regions > $kd/state || true"
+
+say "Resume: ages continue from where they were, without the paused time"
+run "echo resume > $kd/state"
+run "cat $ctx/paused"
+echo "kdamond pid $(kpid)"
+regions
+
+say "Bad requests change nothing"
+run "echo resume > $kd/state || true   # not paused: EALREADY"
+run "echo pauze > $kd/state || true    # unknown: EINVAL"
+
+say "For contrast, off and on starts the monitoring over"
+run "echo off > $kd/state"
+run "echo pause > $kd/state || true    # off: EINVAL"
+run "echo on > $kd/state"
+echo "kdamond pid $(kpid)"
+regions
+run "echo off > $kd/state"
+kill "$workload"
+
+say "DAMON_RECLAIM: pause and resume keep its kdamond"
+params=/sys/module/damon_reclaim/parameters
+run "echo Y > $params/enabled"
+pid=$(cat "$params/kdamond_pid")
+echo "kdamond_pid $pid"
+run "echo Y > $params/pause"
+run "cat $params/pause $params/kdamond_pid"
+before=$(cost "$pid")
+sleep 2
+echo "paused 2 s: before: $before after: $(cost "$pid")"
+run "echo N > $params/pause"
+run "cat $params/pause $params/kdamond_pid"
+run "echo N > $params/enabled"
