@@ -14,6 +14,7 @@ dir=$top/build/apt/$suite
 
 # shellcheck disable=SC1091
 codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+# shellcheck disable=SC2016 # apt's own $(FIELD) format, not shell
 mirror=$(apt-get indextargets --no-release-info \
 	--format '$(RELEASE) $(REPO_URI)' 2>/dev/null |
 	awk -v c="$codename" '$1 == c { print $2; exit }')

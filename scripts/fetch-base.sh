@@ -4,8 +4,9 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-# shellcheck source=../BASE
+# shellcheck source=/dev/null
 . "$top/BASE"
+: "${PACKAGE:?}" "${VERSION:?}" "${SUITE:?}"
 cache=$top/build/cache
 apt=$top/scripts/apt-private.sh
 mkdir -p "$cache"

@@ -20,8 +20,8 @@ record() { printf '%s\t%s\t%s\n' "$1" "$2" "${3:-}" | tee -a "$res"; }
 # checkpatch: accepted check types and their reasons live in one file.
 ignore=$(grep -v '^#' "$top/configs/checkpatch-accepted" | cut -f1 | paste -sd, -)
 while read -r p; do
-	out=$(cd "$tree" && scripts/checkpatch.pl --strict --terse --show-types \
-		${ignore:+--ignore "$ignore"} "$top/patches/$p" 2>&1 || true)
+	out=$(cd "$tree" && { scripts/checkpatch.pl --strict --terse --show-types \
+		${ignore:+--ignore "$ignore"} "$top/patches/$p" 2>&1 || true; })
 	if grep -qE ': (ERROR|WARNING|CHECK):' <<<"$out"; then
 		record FAIL "checkpatch $p" "$(grep -cE ': (ERROR|WARNING|CHECK):' <<<"$out") reports"
 		echo "$out" >&2
@@ -30,10 +30,18 @@ while read -r p; do
 	fi
 done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$top/patches/series")
 
+# The harness's own scripts.
+if out=$(shellcheck "$top"/scripts/*.sh "$top"/.ci/run 2>&1); then
+	record PASS "shellcheck scripts/"
+else
+	record FAIL "shellcheck scripts/" "$(grep -c '^In ' <<<"$out") reports"
+	echo "$out" >&2
+fi
+
 # kernel-doc on every touched C source and header.
 while read -r f; do
 	[ -e "$tree/$f" ] || continue
-	out=$(cd "$tree" && scripts/kernel-doc -none -Wall "$f" 2>&1 || true)
+	out=$(cd "$tree" && { scripts/kernel-doc -none -Wall "$f" 2>&1 || true; })
 	if [ -n "$out" ]; then
 		record FAIL "kernel-doc $f" "$(wc -l <<<"$out") warnings"
 		echo "$out" >&2
