@@ -47,5 +47,19 @@ demo: vm-kernel
 outgoing: tree
 	scripts/outgoing.sh $(TREE) "$(SIGNOFF)"
 
+# make bench [REPS=7] [SECONDS=5]: base and patched kernels side by side.
+REPS ?= 7
+SECONDS ?= 5
+bench: tree
+	@scripts/deps.sh python3-matplotlib
+	scripts/bench.sh $(TREE) $(REPS) $(SECONDS)
+
+# make storm [DURATION=600] [THREADS=8] [VARIANT=vm|kcsan] [KERNEL=dir]
+DURATION ?= 600
+THREADS ?= 8
+KERNEL ?= build/vm-$(VARIANT)
+storm: vm-kernel
+	scripts/storm.sh $(KERNEL) $(notdir $(KERNEL)) $(DURATION) $(THREADS)
+
 clean:
 	rm -rf build/results build/out

@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Runs inside the VM: measure what pausing costs and how fast it answers,
+on whichever kernel booted (base or patched), and print one JSON object per
+sample on stdout:
+
+  {"metric": NAME, "value": NUMBER, "unit": UNIT}
+
+Metrics (REPS samples each):
+  paused_wakeups_5000us, paused_cpu_5000us       per second, while paused
+  paused_wakeups_100us, paused_cpu_100us
+  running_wakeups_5000us, running_cpu_5000us     per second, while running
+  commit_paused_1s_ms        a commit while paused, sampling every 1 s
+  commit_running_1ms_ms      a commit while running, sampling every 1 ms
+  pause_ack_ms, resume_ack_ms  (patched only: the base has no acknowledgment)
+
+usage: bench-guest.py REPS SECONDS
+"""
+import json
+import os
+import sys
+import time
+
+ADMIN = '/sys/kernel/mm/damon/admin'
+KD = ADMIN + '/kdamonds/0'
+CTX = KD + '/contexts/0'
+TICK = os.sysconf('SC_CLK_TCK')
+
+
+def write(path, value):
+    with open(path, 'w') as f:
+        f.write(str(value))
+
+
+def read(path):
+    with open(path) as f:
+        return f.read().strip()
+
+
+def emit(metric, value, unit):
+    print(json.dumps({'metric': metric, 'value': value, 'unit': unit}),
+          flush=True)
+
+
+def patched():
+    return os.path.exists(CTX + '/paused')
+
+
+def setup(sample_us):
+    write(ADMIN + '/kdamonds/nr_kdamonds', 1)
+    write(KD + '/contexts/nr_contexts', 1)
+    write(CTX + '/operations', 'paddr')
+    write(CTX + '/monitoring_attrs/intervals/sample_us', sample_us)
+    write(CTX + '/monitoring_attrs/intervals/aggr_us', sample_us * 20)
+    write(CTX + '/pause', 'N')
+    write(KD + '/state', 'on')
+    return int(read(KD + '/pid'))
+
+
+def stop():
+    write(KD + '/state', 'off')
+
+
+def set_pause(pause):
+    'Pause or resume the way each kernel offers; returns seconds taken'
+    start = time.perf_counter()
+    if patched():
+        write(KD + '/state', 'pause' if pause else 'resume')
+    else:
+        write(CTX + '/pause', 'Y' if pause else 'N')
+        write(KD + '/state', 'commit')
+    return time.perf_counter() - start
+
+
+def task_cost(pid):
+    'Voluntary context switches and CPU ticks of a task'
+    stat = read('/proc/%d/stat' % pid).rsplit(')', 1)[1].split()
+    ticks = int(stat[11]) + int(stat[12])
+    for line in read('/proc/%d/status' % pid).splitlines():
+        if line.startswith('voluntary_ctxt_switches:'):
+            return int(line.split()[1]), ticks
+    raise RuntimeError('no voluntary_ctxt_switches')
+
+
+def rates(pid, seconds):
+    wakeups, ticks = task_cost(pid)
+    start = time.perf_counter()
+    time.sleep(seconds)
+    elapsed = time.perf_counter() - start
+    wakeups2, ticks2 = task_cost(pid)
+    return ((wakeups2 - wakeups) / elapsed,
+            (ticks2 - ticks) / TICK / elapsed)
+
+
+def bench_idle_cost(reps, seconds):
+    for sample_us in (5000, 100):
+        pid = setup(sample_us)
+        set_pause(True)
+        time.sleep(0.5)
+        for _ in range(reps):
+            w, c = rates(pid, seconds)
+            emit('paused_wakeups_%dus' % sample_us, w, '1/s')
+            emit('paused_cpu_%dus' % sample_us, c, 's/s')
+        stop()
+    pid = setup(5000)
+    for _ in range(reps):
+        w, c = rates(pid, seconds)
+        emit('running_wakeups_5000us', w, '1/s')
+        emit('running_cpu_5000us', c, 's/s')
+    stop()
+
+
+def timed_commit():
+    start = time.perf_counter()
+    write(KD + '/state', 'commit')
+    return (time.perf_counter() - start) * 1000
+
+
+def bench_latency(reps):
+    setup(1000000)
+    set_pause(True)
+    for _ in range(reps):
+        emit('commit_paused_1s_ms', timed_commit(), 'ms')
+    stop()
+    setup(1000)
+    for _ in range(reps):
+        emit('commit_running_1ms_ms', timed_commit(), 'ms')
+    if patched():
+        for _ in range(reps):
+            emit('pause_ack_ms', set_pause(True) * 1000, 'ms')
+            emit('resume_ack_ms', set_pause(False) * 1000, 'ms')
+    stop()
+
+
+def main():
+    reps, seconds = int(sys.argv[1]), float(sys.argv[2])
+    bench_idle_cost(reps, seconds)
+    bench_latency(reps)
+
+
+if __name__ == '__main__':
+    main()
