@@ -24,7 +24,7 @@ if [ -z "$mirror" ]; then
 fi
 
 mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial" "$dir/etc/preferences.d"
-echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $suite main" \
+printf "deb%s [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $suite main\n" "" -src \
 	>"$dir/etc/sources.list"
 
 exec "$tool" \

@@ -76,7 +76,8 @@ warnings() { grep -E 'warning:|error:' | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u
 git -C "$wt" checkout -q --detach base
 kmake -s prepare >/dev/null
 kmake W=1 mm/damon/ 2>&1 | warnings >"$work/w1-base.txt" || true
-kmake C=2 mm/damon/ 2>&1 | warnings >"$work/sparse-base.txt" || true
+sparse=$("$top/scripts/sparse-build.sh" "$tree")
+kmake C=2 CHECK="$sparse" mm/damon/ 2>&1 | warnings >"$work/sparse-base.txt" || true
 
 for c in $(git -C "$tree" rev-list --reverse base..HEAD); do
 	subj=$(git -C "$tree" log -1 --format=%s "$c")
@@ -95,7 +96,11 @@ for c in $(git -C "$tree" rev-list --reverse base..HEAD); do
 	fi
 done
 
-kmake C=2 mm/damon/ 2>&1 | warnings >"$work/sparse-head.txt" || true
+kmake C=2 CHECK="$sparse" mm/damon/ 2>&1 | tee "$work/sparse.log" |
+	warnings >"$work/sparse-head.txt" || true
+if ! grep -q 'CHECK ' "$work/sparse.log"; then
+	record FAIL "sparse mm/damon/" "sparse did not run"
+fi
 new=$(comm -13 "$work/sparse-base.txt" "$work/sparse-head.txt")
 if [ -n "$new" ]; then
 	record FAIL "sparse mm/damon/" "new warnings"
