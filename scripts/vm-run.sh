@@ -60,10 +60,14 @@ echo "vm-run: $accel, $cpus CPUs, $memory, kernel $kdir" >&2
 # kernel log and the status next to it.
 printf '%q ' "$@" >"$io/cmd"
 q=$(printf '%q' "$io")
+# dmesg follows /dev/kmsg from the start, so a 'dmesg -C' in a test loses
+# nothing.
 cat >"$io/guest.sh" <<EOF
+dmesg --follow >$q/dmesg 2>&1 &
 ( . $q/cmd ) </dev/null >$q/out 2>&1
 rc=\$?
-dmesg >$q/dmesg 2>/dev/null
+sleep 1
+kill \$! 2>/dev/null
 echo \$rc >$q/rc
 EOF
 : >"$io/out"
