@@ -29,7 +29,9 @@ fi
 cp -r "$top/scripts" "$top/patches" "$top/BASE" "$scratch/"
 mkdir -p "$scratch/build"
 ln -s "$top/build/cache" "$scratch/build/cache"
-sed -i '0,/^@@ -[0-9]*/s//@@ -999999/' "$scratch/patches/$last"
+# break the first context line of its first hunk
+awk '!done && /^@@ / { hunk = 1 } !done && hunk && /^ / { $0 = " no such line"; done = 1 } 1' \
+	"$top/patches/$last" >"$scratch/patches/$last"
 git clone -q --shared "$(cd "$tree" && pwd)" "$scratch/tree"
 git -C "$scratch/tree" tag -f base "$(git -C "$tree" rev-parse base)" >/dev/null
 if out=$(FORCE=1 "$scratch/scripts/expand.sh" "$scratch/tree" 2>&1); then
