@@ -151,6 +151,8 @@ def end_state():
         for _ in range(100):
             if write(kd_dir(kd) + '/state', 'off') in ('ok', 'EINVAL'):
                 break
+        # the storm may have left the pause input set: start running
+        write(kd_dir(kd) + '/contexts/0/pause', 'N')
         if write(kd_dir(kd) + '/state', 'on') != 'ok':
             problems.append('kdamond %d does not turn on' % kd)
             continue
