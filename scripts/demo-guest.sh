@@ -24,6 +24,7 @@ cost() {
 regions() {
 	echo update_schemes_tried_regions >"$kd/state"
 	local n=0 max=0 r age
+	shopt -s nullglob
 	for r in "$scheme"/tried_regions/[0-9]*; do
 		age=$(cat "$r/age")
 		n=$((n + 1))
@@ -45,6 +46,13 @@ echo 1 >"$ctx/targets/nr_targets"
 echo "$workload" >"$ctx/targets/0/pid_target"
 echo 1 >"$ctx/schemes/nr_schemes"
 echo stat >"$scheme/action"
+# every region: the stat action only lets us list regions and their ages
+echo 0 >"$scheme/access_pattern/sz/min"
+echo $((1 << 40)) >"$scheme/access_pattern/sz/max"
+echo 0 >"$scheme/access_pattern/nr_accesses/min"
+echo 1000 >"$scheme/access_pattern/nr_accesses/max"
+echo 0 >"$scheme/access_pattern/age/min"
+echo $((1 << 31)) >"$scheme/access_pattern/age/max"
 run "echo on > $kd/state"
 run "cat $kd/state $ctx/paused"
 pid=$(kpid)
@@ -86,9 +94,16 @@ kill "$workload"
 
 say "DAMON_RECLAIM: pause and resume keep its kdamond"
 params=/sys/module/damon_reclaim/parameters
+# watermarks that keep its scheme active, so that it works all the time
+echo 1000 >"$params/wmarks_high"
+echo 999 >"$params/wmarks_mid"
+echo 0 >"$params/wmarks_low"
 run "echo Y > $params/enabled"
 pid=$(cat "$params/kdamond_pid")
 echo "kdamond_pid $pid"
+before=$(cost "$pid")
+sleep 2
+echo "running 2 s: before: $before after: $(cost "$pid")"
 run "echo Y > $params/pause"
 run "cat $params/pause $params/kdamond_pid"
 before=$(cost "$pid")
