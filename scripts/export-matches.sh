@@ -9,7 +9,7 @@ tree=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-git -C "$tree" format-patch -q --zero-commit --no-signature -o "$tmp" base..HEAD
+"$top/scripts/format-series.sh" "$tree" "$tmp"
 (cd "$tmp" && find . -maxdepth 1 -name '*.patch' -printf '%f\n' | sort) >"$tmp/series.new"
 sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$top/patches/series" >"$tmp/series.old"
 cmp -s "$tmp/series.new" "$tmp/series.old" || exit 1

@@ -17,7 +17,7 @@ fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-git -C "$tree" format-patch -q --zero-commit --no-signature -o "$tmp" base..HEAD
+"$top/scripts/format-series.sh" "$tree" "$tmp"
 
 mkdir -p "$dir"
 find "$dir" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' \
