@@ -11,7 +11,10 @@ tree=$1
 res=$top/build/results
 rm -rf "$res"
 mkdir -p "$res"
+: >"$res/stages.tsv"
 start=$(date +%s)
+
+nfail() { cat "$res"/*.tsv | grep -c '^FAIL' || true; }
 
 stage() {
 	local name=$1
@@ -19,7 +22,16 @@ stage() {
 	echo "=== $name" >&2
 	local t0
 	t0=$(date +%s)
-	"$@" || echo "check: stage '$name' failed" >&2
+	local fails
+	fails=$(nfail)
+	# A stage that dies without recording a failure still counts as one.
+	if ! "$@"; then
+		echo "check: stage '$name' failed" >&2
+		if [ "$(nfail)" -eq "$fails" ]; then
+			printf 'FAIL\tstage %s\texited without recording why\n' \
+				"$name" >>"$res/stages.tsv"
+		fi
+	fi
 	echo "=== $name: $(($(date +%s) - t0)) s" >&2
 }
 
@@ -30,6 +42,6 @@ stage vm-kernel "$top/scripts/vm-build.sh" "$tree" vm
 stage selftest "$top/scripts/selftest.sh" "$tree" vm
 
 echo "check: $(($(date +%s) - start)) s in all" >&2
-python3 "$top/scripts/summary.py" "$res/harness.tsv" "$res/lint.tsv" \
-	"$res/kunit-uml.tsv" "$res/kunit-vm-vm.tsv" "$res/selftest-vm.tsv" \
+python3 "$top/scripts/summary.py" "$res/stages.tsv" "$res/harness.tsv" \
+	"$res/lint.tsv" "$res/kunit-uml.tsv" "$res/kunit-vm-vm.tsv" "$res/selftest-vm.tsv" \
 	"$res/dmesg-vm.tsv"

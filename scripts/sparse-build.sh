@@ -17,7 +17,7 @@ if command -v sparse >/dev/null && valid sparse; then
 	exit 0
 fi
 dir=$top/build/tools
-built=$(find "$dir" -maxdepth 2 -path '*/sparse-*/sparse' -type f 2>/dev/null | head -n 1)
+built=$(find "$dir" -maxdepth 2 -path '*/sparse-*/sparse' -type f 2>/dev/null | head -n 1 || true)
 if [ -n "$built" ] && valid "$built"; then
 	echo "$built"
 	exit 0
