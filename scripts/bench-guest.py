@@ -5,6 +5,8 @@ sample on stdout:
 
   {"metric": NAME, "value": NUMBER, "unit": UNIT}
 
+The kdamond monitors the biggest System RAM range in NR_REGIONS regions.
+
 Metrics (REPS samples each):
   paused_wakeups_5000us, paused_cpu_5000us       per second, while paused
   paused_wakeups_100us, paused_cpu_100us
@@ -23,6 +25,7 @@ import time
 ADMIN = '/sys/kernel/mm/damon/admin'
 KD = ADMIN + '/kdamonds/0'
 CTX = KD + '/contexts/0'
+NR_REGIONS = 100
 
 
 def write(path, value):
@@ -44,12 +47,33 @@ def patched():
     return os.path.exists(CTX + '/paused')
 
 
+def system_ram():
+    'The biggest System RAM range, as [start, end)'
+    ranges = []
+    for line in read('/proc/iomem').splitlines():
+        if line.strip().endswith(': System RAM'):
+            start, end = line.split(':')[0].strip().split('-')
+            ranges.append((int(start, 16), int(end, 16) + 1))
+    return max(ranges, key=lambda r: r[1] - r[0])
+
+
 def setup(sample_us):
+    """Monitor the physical memory in NR_REGIONS regions.  The number of
+    regions is fixed (min == max: no splits, and merges would exceed the
+    size limit) so that both kernels do the same work per sample."""
     write(ADMIN + '/kdamonds/nr_kdamonds', 1)
     write(KD + '/contexts/nr_contexts', 1)
     write(CTX + '/operations', 'paddr')
-    write(CTX + '/monitoring_attrs/intervals/sample_us', sample_us)
-    write(CTX + '/monitoring_attrs/intervals/aggr_us', sample_us * 20)
+    attrs = CTX + '/monitoring_attrs'
+    write(attrs + '/intervals/sample_us', sample_us)
+    write(attrs + '/intervals/aggr_us', sample_us * 20)
+    write(attrs + '/nr_regions/max', NR_REGIONS)
+    write(attrs + '/nr_regions/min', NR_REGIONS)
+    write(CTX + '/targets/nr_targets', 1)
+    write(CTX + '/targets/0/regions/nr_regions', 1)
+    start, end = system_ram()
+    write(CTX + '/targets/0/regions/0/start', start)
+    write(CTX + '/targets/0/regions/0/end', end)
     write(CTX + '/pause', 'N')
     write(KD + '/state', 'on')
     return int(read(KD + '/pid'))

@@ -4,6 +4,11 @@
 # settings, run scripts/bench-guest.py in it, and report both side by side.
 # Raw samples, a CSV summary and a plot go to build/bench/.
 #
+# Under TCG the guest counts instructions (-icount): while a task runs, its
+# clock advances 1 ns per executed instruction, so the CPU time of a kdamond
+# counts its work and not how busy the host was.  One guest CPU keeps the
+# other CPU's instructions out of the kdamond's clock.
+#
 # usage: bench.sh TREE [REPS] [SECONDS]
 set -euo pipefail
 
@@ -29,7 +34,8 @@ for kernel in base patched; do
 	fi
 	"$top/scripts/vm-build.sh" "$src" vm "$kdir" >/dev/null
 	echo "bench: $kernel kernel, $reps x ${seconds} s" >&2
-	VM_DMESG=$out/dmesg-$kernel.txt "$top/scripts/vm-run.sh" "$kdir" -- \
+	VM_DMESG=$out/dmesg-$kernel.txt VM_TCG_OPTS="-icount shift=0" \
+		"$top/scripts/vm-run.sh" "$kdir" --cpus 1 -- \
 		/usr/bin/python3 scripts/bench-guest.py "$reps" "$seconds" \
 		>"$out/$kernel.jsonl"
 done

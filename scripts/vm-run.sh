@@ -14,6 +14,7 @@
 #        VM_CONSOLE=FILE  keep the serial console log there
 #        VM_TIMEOUT=SECS  kill the VM after this long (default 3600; exit 124)
 #        VM_ACCEL=kvm|tcg skip the KVM probe
+#        VM_TCG_OPTS=...  more QEMU options for a TCG guest (e.g. "-icount shift=4")
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,7 +42,7 @@ trap '[ -z "$vpid" ] || kill "$vpid" 2>/dev/null; rm -rf "$io"' EXIT
 # The host root is shared read-only and does not change under the guest, so
 # 9p may cache it: that halves the cost of every exec under TCG.
 vng_base=(vng --run "$kdir" --force-9p --cpus "$cpus" --memory "$memory"
-	--append "rootflags=version=9p2000.L,trans=virtio,access=any,msize=524288,cache=loose"
+	--append "rootflags=version=9p2000.L,trans=virtio,access=any,msize=524288,cache=loose ${VM_APPEND:-}"
 	--cwd "${VM_CWD:-$top}" --rwdir="$io" "${rwdirs[@]}")
 
 accel=${VM_ACCEL:-}
@@ -54,10 +55,10 @@ if [ -z "$accel" ]; then
 fi
 case $accel in
 kvm) accel_opts=() ;;
-tcg) accel_opts=(--disable-kvm --qemu-opts="-cpu qemu64") ;;
+tcg) accel_opts=(--disable-kvm --qemu-opts="-cpu qemu64 ${VM_TCG_OPTS:-}") ;;
 *) echo "vm-run: VM_ACCEL must be kvm or tcg" >&2; exit 2 ;;
 esac
-echo "vm-run: $accel, $cpus CPUs, $memory, kernel $kdir" >&2
+echo "vm-run: $accel${VM_TCG_OPTS:+ ($VM_TCG_OPTS)}, $cpus CPUs, $memory, kernel $kdir" >&2
 
 # The guest side: run the command with its output in a file, then leave the
 # kernel log and the status next to it.
