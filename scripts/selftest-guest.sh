@@ -23,4 +23,12 @@ for t in "$@"; do
 done
 export KSFT_MACHINE_SLOW=yes
 echo "# guest: $(uname -r), $(nproc) CPUs, timeout ${timeout}s per test"
-"$ksft/run_kselftest.sh" -c damon -o "$timeout" "${skips[@]}"
+# Note when each test ended (bash's SECONDS: no process per line), so the
+# log tells where the time goes.
+"$ksft/run_kselftest.sh" -c damon -o "$timeout" "${skips[@]}" |
+	while IFS= read -r line; do
+		printf '%s\n' "$line"
+		case $line in
+		"ok "* | "not ok "*) echo "# elapsed: ${SECONDS} s" ;;
+		esac
+	done

@@ -44,7 +44,7 @@ def ksft(log, skips_path=None):
                 # Remember the test's last output line as context.
                 text = line[2:].strip() if line.startswith('# ') else ''
                 if text and not text.startswith(('selftests:', 'timeout set',
-                                                 'overriding timeout')):
+                                                 'overriding timeout', 'elapsed:')):
                     last = text
                 continue
             ok, name, directive = m.group(1) == 'ok', m.group(3), m.group(4) or ''
