@@ -39,7 +39,8 @@ start=$(date +%s)
 vmrc=0
 VM_DMESG=$dmesg VM_CONSOLE=$res/console-$variant.log \
 	"$top/scripts/vm-run.sh" "$kdir" --rwdir "$ksft" -- \
-	"$top/scripts/selftest-guest.sh" "$ksft" "${KSFT_TIMEOUT:-900}" "${skipped[@]}" |
+	"$top/scripts/selftest-guest.sh" "$ksft" "${KSFT_TIMEOUT:-900}" \
+	"$top/configs/vm-cswitch" "${skipped[@]}" |
 	tee "$log" || vmrc=$?
 elapsed=$(($(date +%s) - start))
 
