@@ -2,27 +2,35 @@
 # Guest side of selftest.sh: run the installed DAMON kselftests with a
 # per-test timeout, leaving out the tests named as SKIP arguments.  The tests
 # listed in CSWITCH_LIST run last, with a context-switch forcer on every CPU
-# (see vm-cswitch.c).
+# (see vm-cswitch.c); a failed test listed in FLAKY_LIST is run once more.
 #
-# usage: selftest-guest.sh KSFT_DIR TIMEOUT CSWITCH_LIST [SKIP_TEST...]
+# usage: selftest-guest.sh KSFT_DIR TIMEOUT CSWITCH_LIST FLAKY_LIST [SKIP_TEST...]
 set -euo pipefail
+shopt -s lastpipe
 
 ksft=$1
 timeout=$2
-mapfile -t cswitch < <(sed -e '/^#/d' -e '/^[[:space:]]*$/d' "$3")
-shift 3
+names() { sed -e '/^#/d' -e '/^[[:space:]]*$/d' "$1" | cut -f1; }
+mapfile -t cswitch < <(names "$3")
+flaky=" $(names "$4" | tr '\n' ' ') "
+shift 4
 skipped=" $* "
 
-# Note when each test ended (bash's SECONDS: no process per line), so the
-# log tells where the time goes.
+# Run tests, noting when each ended (bash's SECONDS: no process per line)
+# and which failed.  The first broken run's status is kept in rc.
+rc=0
+failed=()
 ksft_run() {
+	local r=0
 	"$ksft/run_kselftest.sh" -o "$timeout" "$@" |
 		while IFS= read -r line; do
 			printf '%s\n' "$line"
-			case $line in
-			"ok "* | "not ok "*) echo "# elapsed: ${SECONDS} s" ;;
-			esac
-		done
+			[[ $line =~ ^(not )?ok\ [0-9]+\ selftests:\ [^:]+:\ ([^ ]+) ]] ||
+				continue
+			echo "# elapsed: ${SECONDS} s"
+			[ -z "${BASH_REMATCH[1]}" ] || failed+=("${BASH_REMATCH[2]}")
+		done || r=$?
+	[ "$rc" -ne 0 ] || rc=$r
 }
 
 export KSFT_MACHINE_SLOW=yes
@@ -32,24 +40,31 @@ others=(-c damon)
 for t in "$@" "${cswitch[@]}"; do
 	others+=(-S "damon:$t")
 done
-rc=0
-ksft_run "${others[@]}" || rc=$?
+ksft_run "${others[@]}"
 
 selected=()
 for t in "${cswitch[@]}"; do
 	[[ $skipped == *" $t "* ]] || selected+=(-t "damon:$t")
 done
-[ ${#selected[@]} -gt 0 ] || exit "$rc"
-pids=()
-for cpu in $(seq 0 $(($(nproc) - 1))); do
-	"$ksft/vm-cswitch" "$cpu" &
-	pids+=($!)
+if [ ${#selected[@]} -gt 0 ]; then
+	pids=()
+	for cpu in $(seq 0 $(($(nproc) - 1))); do
+		"$ksft/vm-cswitch" "$cpu" &
+		pids+=($!)
+	done
+	trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
+	echo "# with a context-switch forcer on every CPU:"
+	ksft_run "${selected[@]}"
+fi
+
+again=()
+for t in "${failed[@]}"; do
+	if [[ $flaky == *" $t "* && " ${again[*]} " != *" damon:$t "* ]]; then
+		again+=(-t "damon:$t")
+	fi
 done
-trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
-echo "# with a context-switch forcer on every CPU:"
-r=0
-ksft_run "${selected[@]}" || r=$?
-# the first failure's status: 1 for a failed test, anything else for a run
-# that broke
-[ "$rc" -ne 0 ] || rc=$r
+if [ ${#again[@]} -gt 0 ]; then
+	echo "# running again, as configs/vm-flaky allows:"
+	ksft_run "${again[@]}"
+fi
 exit "$rc"

@@ -40,7 +40,7 @@ vmrc=0
 VM_DMESG=$dmesg VM_CONSOLE=$res/console-$variant.log \
 	"$top/scripts/vm-run.sh" "$kdir" --rwdir "$ksft" -- \
 	"$top/scripts/selftest-guest.sh" "$ksft" "${KSFT_TIMEOUT:-900}" \
-	"$top/configs/vm-cswitch" "${skipped[@]}" |
+	"$top/configs/vm-cswitch" "$top/configs/vm-flaky" "${skipped[@]}" |
 	tee "$log" || vmrc=$?
 elapsed=$(($(date +%s) - start))
 

@@ -33,8 +33,10 @@ def read_skips(path):
 
 
 def ksft(log, skips_path=None):
+    """A test that appears twice was run again (see configs/vm-flaky): the
+    second result counts, and the first failure stays in the detail."""
     skips = read_skips(skips_path) if skips_path else {}
-    seen = set()
+    results = {}
     last = ''
     with open(log, errors='replace') as f:
         for line in f:
@@ -48,20 +50,26 @@ def ksft(log, skips_path=None):
                     last = text
                 continue
             ok, name, directive = m.group(1) == 'ok', m.group(3), m.group(4) or ''
-            seen.add(name)
             if directive.upper().startswith('SKIP'):
-                tsv('SKIP', name, f'{directive} {last}'.strip())
+                result = ('SKIP', f'{directive} {last}'.strip())
             elif ok:
-                tsv('PASS', name, directive)
+                result = ('PASS', directive)
             else:
-                tsv('FAIL', name, f'{directive}: {last}' if last else directive)
+                result = ('FAIL', f'{directive}: {last}' if last else directive)
+            first = results.get(name)
+            if first and first[0] == 'FAIL':
+                word = 'passed' if result[0] == 'PASS' else 'failed'
+                result = (result[0], f'{word} when run again; first run: {first[1]}')
+            results[name] = result
             last = ''
+    for name, (status, detail) in results.items():
+        tsv(status, name, detail)
     for name, reason in skips.items():
-        if name in seen:
+        if name in results:
             tsv('FAIL', name, 'listed in vm-skips but it ran')
         else:
             tsv('SKIP', name, reason)
-    if not seen:
+    if not results:
         tsv('FAIL', 'kselftest', 'no test results in the output')
 
 
