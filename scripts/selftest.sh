@@ -10,7 +10,7 @@
 #
 # usage: selftest.sh TREE VARIANT
 # env:   KSFT_TIMEOUT=SECS per-test timeout in the guest (default 900: sysfs.sh
-#                         takes ~630 s under TCG, ~0.25 s per exec)
+#                         takes ~250 s under TCG, with room for a busy host)
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)

@@ -42,7 +42,7 @@ trap '[ -z "$vpid" ] || kill "$vpid" 2>/dev/null; rm -rf "$io"' EXIT
 # The host root is shared read-only and does not change under the guest, so
 # 9p may cache it: that halves the cost of every exec under TCG.
 vng_base=(vng --run "$kdir" --force-9p --cpus "$cpus" --memory "$memory"
-	--append "rootflags=version=9p2000.L,trans=virtio,access=any,msize=524288,cache=loose ${VM_APPEND:-}"
+	--append "rootflags=version=9p2000.L,trans=virtio,access=any,msize=524288,cache=loose"
 	--cwd "${VM_CWD:-$top}" --rwdir="$io" "${rwdirs[@]}")
 
 accel=${VM_ACCEL:-}
