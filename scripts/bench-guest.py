@@ -6,6 +6,8 @@ sample on stdout:
   {"metric": NAME, "value": NUMBER, "unit": UNIT}
 
 The kdamond monitors the biggest System RAM range in NR_REGIONS regions.
+DAMON_STAT, which runs from boot and damon_start()s exclusively, is turned
+off for the measurements and turned back on at the end.
 
 Metrics (REPS samples each):
   paused_wakeups_5000us, paused_cpu_5000us       per second, while paused
@@ -25,6 +27,7 @@ import time
 ADMIN = '/sys/kernel/mm/damon/admin'
 KD = ADMIN + '/kdamonds/0'
 CTX = KD + '/contexts/0'
+STAT_ENABLED = '/sys/module/damon_stat/parameters/enabled'
 NR_REGIONS = 100
 
 
@@ -161,8 +164,17 @@ def bench_latency(reps):
 
 def main():
     reps, seconds = int(sys.argv[1]), float(sys.argv[2])
-    bench_idle_cost(reps, seconds)
-    bench_latency(reps)
+    stat = read(STAT_ENABLED) if os.path.exists(STAT_ENABLED) else None
+    if stat == 'Y':
+        write(STAT_ENABLED, 'N')
+    try:
+        bench_idle_cost(reps, seconds)
+        bench_latency(reps)
+    finally:
+        if os.path.exists(KD) and read(KD + '/state') == 'on':
+            stop()
+        if stat == 'Y':
+            write(STAT_ENABLED, 'Y')
 
 
 if __name__ == '__main__':

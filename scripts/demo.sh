@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Boot the patched VM kernel and show DAMON pausing and resuming on a small
-# workload (scripts/demo-guest.sh runs in the guest).
+# Boot the patched VM kernel and show DAMON pausing and resuming: DAMON_STAT,
+# which runs from boot, then a kdamond monitoring a small workload and
+# DAMON_RECLAIM (scripts/demo-guest.sh runs in the guest).
 #
 # usage: demo.sh TREE VARIANT
 set -euo pipefail

@@ -4,6 +4,12 @@
 # listed in CSWITCH_LIST run last, with a context-switch forcer on every CPU
 # (see vm-cswitch.c); a failed test listed in FLAKY_LIST is run once more.
 #
+# DAMON_STAT runs from boot (Debian's configuration); the tests that need
+# DAMON for themselves stop it and restore it.  Its state is recorded before
+# the tests and checked after all of them, as one more result line: a test
+# that left it stopped, paused or without its kdamond makes that line
+# 'not ok'.
+#
 # usage: selftest-guest.sh KSFT_DIR TIMEOUT CSWITCH_LIST FLAKY_LIST [SKIP_TEST...]
 set -euo pipefail
 shopt -s lastpipe
@@ -36,6 +42,18 @@ ksft_run() {
 export KSFT_MACHINE_SLOW=yes
 echo "# guest: $(uname -r), $(nproc) CPUs, timeout ${timeout}s per test"
 
+# DAMON_STAT's state: enabled, and paused (when it has a pause parameter)
+stat=/sys/module/damon_stat/parameters
+stat_state() {
+	printf 'enabled=%s' "$(cat "$stat/enabled")"
+	[ ! -e "$stat/pause" ] || printf ' pause=%s' "$(cat "$stat/pause")"
+}
+stat_start=
+if [ -e "$stat/enabled" ]; then
+	stat_start=$(stat_state)
+	echo "# DAMON_STAT before the tests: $stat_start kdamond_pid=$(cat "$stat/kdamond_pid")"
+fi
+
 others=(-c damon)
 for t in "$@" "${cswitch[@]}"; do
 	others+=(-S "damon:$t")
@@ -66,5 +84,21 @@ done
 if [ ${#again[@]} -gt 0 ]; then
 	echo "# running again, as configs/vm-flaky allows:"
 	ksft_run "${again[@]}"
+fi
+
+# The state DAMON_STAT was found in must be the state the tests leave, with
+# its kdamond running when it is enabled.
+if [ -n "$stat_start" ]; then
+	stat_end=$(stat_state)
+	pid=$(cat "$stat/kdamond_pid")
+	if [ "$stat_end" != "$stat_start" ] ||
+		{ [ "$(cat "$stat/enabled")" = Y ] && [ "$pid" -le 0 ]; }; then
+		echo "# left $stat_end kdamond_pid=$pid; found $stat_start"
+		echo "not ok 1 selftests: damon: damon_stat_restored # DAMON_STAT not restored"
+		[ "$rc" -ne 0 ] || rc=1
+	else
+		echo "# DAMON_STAT after the tests: $stat_end kdamond_pid=$pid"
+		echo "ok 1 selftests: damon: damon_stat_restored"
+	fi
 fi
 exit "$rc"

@@ -2,7 +2,8 @@
 # Run the DAMON kselftests in the VARIANT guest kernel (built by vm-build.sh)
 # and collect three result files in build/results/, each of
 # 'STATUS<TAB>name<TAB>detail' lines:
-#   selftest-VARIANT.tsv  kselftests; configs/vm-skips entries become SKIP
+#   selftest-VARIANT.tsv  kselftests; configs/vm-skips entries become SKIP;
+#                         damon_stat_restored: they left DAMON_STAT as found
 #   kunit-vm-VARIANT.tsv  the built-in DAMON KUnit suites, from the boot log
 #   dmesg-VARIANT.tsv     one FAIL per kernel report (WARNING, BUG, lockdep,
 #                         KCSAN, hung task...) in the guest kernel log

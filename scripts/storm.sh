@@ -24,7 +24,8 @@ res=$out/$name.tsv
 if [ "$rc" -eq 0 ]; then
 	printf 'PASS\tstorm %s\t%s threads x %s s\n' "$name" "$threads" "$seconds" >"$res"
 else
-	printf 'FAIL\tstorm %s\tstuck writer or wrong end state (exit %s)\n' "$name" "$rc" >"$res"
+	printf 'FAIL\tstorm %s\tstuck writer, unexpected errno or wrong end state (exit %s)\n' \
+		"$name" "$rc" >"$res"
 fi
 "$top/scripts/scan-dmesg.sh" "$out/dmesg-$name.txt" "storm $name" >>"$res"
 cat "$res"

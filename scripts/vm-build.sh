@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Build the guest kernel for virtme-ng: allnoconfig plus configs/vm.config
-# (plus configs/kcsan.config for the kcsan variant), out of tree, with ccache.
-# The .config is regenerated only when the fragments change, so rebuilds are
-# incremental.  Prints the bzImage path.
+# Build the guest kernel for virtme-ng, out of tree, with ccache: allnoconfig
+# plus configs/vm.config, Debian's DAMON options, configs/kcsan.config for the
+# kcsan variant and configs/vm-test.config (see vm-config.sh).  The .config is
+# regenerated only when the fragments change, so rebuilds are incremental.
+# Prints the bzImage path.
 #
 # usage: vm-build.sh TREE VARIANT [OUTDIR]     (VARIANT: vm or kcsan)
 set -euo pipefail
