@@ -22,7 +22,7 @@ git -C "$tree" worktree add -q "$wt" outgoing
 cd "$wt"
 if [ -n "$signoff" ]; then
 	git -c core.hooksPath=/dev/null rebase -q base \
-		--exec "git commit -q --amend --no-edit --trailer 'Signed-off-by: $signoff'"
+		--exec "git commit -q --amend --no-edit --author='$signoff' --trailer 'Signed-off-by: $signoff'"
 fi
 
 # The cover letter: subject line, blank line, body (no patch headers).
