@@ -167,7 +167,7 @@ class Storm:
         self.seconds = seconds
         self.bound = bound
         self.deadline = None
-        self.ops = operations()
+        self.ops = None       # made by run(), once the kdamonds exist
         self.lock = threading.Lock()
         self.stop = threading.Event()
         self.done = threading.Event()
@@ -240,6 +240,8 @@ class Storm:
                     print('STUCK: thread %d does not end' % idx, flush=True)
 
     def run(self):
+        # after setup(): which pause interface exists is read off kdamond 0
+        self.ops = operations()
         self.deadline = time.monotonic() + self.seconds
         try:
             for t in self.threads:
