@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
-"""Put base and patched benchmark samples side by side: a table on stdout
-(min/median/max of each, and the patched/base ratio of the medians), a CSV
-summary and a PNG plot of the distributions in OUTDIR.
+"""Put base and patched benchmark samples side by side: a table (min/median/
+max of each, the patched/base ratio of the medians and, for requests to a
+running kdamond at long sampling intervals, the patched median over the same
+request's at 5 ms) and the issue's acceptance checks on stdout and in
+OUTDIR/table.txt, a CSV summary and a PNG plot of the distributions in
+OUTDIR.
 
 usage: bench-report.py BASE.jsonl PATCHED.jsonl OUTDIR
 """
@@ -11,17 +14,37 @@ import os
 import statistics
 import sys
 
+REQUESTS = ('pause', 'commit', 'stats')
+INTERVALS = ('5ms', '1s', '10s')
+LONG_INTERVALS = ('1s', '10s')
 ORDER = [
     'paused_wakeups_5000us', 'paused_cpu_5000us',
     'paused_wakeups_100us', 'paused_cpu_100us',
     'commit_paused_1s_ms', 'commit_running_1ms_ms',
     'pause_ack_ms', 'resume_ack_ms',
     'running_wakeups_5000us', 'running_cpu_5000us',
+] + ['%s_running_%s_ms' % (r, i) for r in REQUESTS for i in INTERVALS] + [
+    'damon_stat_sample_ms', 'damon_stat_pause_ms',
+    'param_read_in_stat_pause_ms',
 ]
+NO_ACK = 'base: no acknowledgment to wait for'
+NO_STAT_PAUSE = 'base: DAMON_STAT has no pause parameter'
+# Why a metric has no base samples.
+BASE_MISSING = {
+    'pause_ack_ms': NO_ACK, 'resume_ack_ms': NO_ACK,
+    'damon_stat_sample_ms': NO_STAT_PAUSE,
+    'damon_stat_pause_ms': NO_STAT_PAUSE,
+    'param_read_in_stat_pause_ms': NO_STAT_PAUSE,
+}
+# Acceptance: requests at long intervals at least this many times faster
+# than the base, and at most this many times the same request at 5 ms.
+MIN_SPEEDUP = 100
+MAX_VS_5MS = 2
+RUNNING_RATIO = (0.98, 1.02)
 
 
 def load(path):
-    samples, units = {}, {}
+    samples, units, notes = {}, {}, {}
     with open(path) as f:
         for line in f:
             line = line.strip()
@@ -30,7 +53,9 @@ def load(path):
             s = json.loads(line)
             samples.setdefault(s['metric'], []).append(s['value'])
             units[s['metric']] = s['unit']
-    return samples, units
+            if 'note' in s:
+                notes[s['metric']] = s['note']
+    return samples, units, notes
 
 
 def stats(values):
@@ -45,30 +70,106 @@ def fmt(st):
     return '%.3g / %.3g / %.3g' % st
 
 
+def fmt_ratio(r):
+    if r is None:
+        return 'n/a'
+    if r == 0 or r >= 0.1:
+        return '%.3f' % r
+    return '%.3g' % r
+
+
+def median(samples, metric):
+    values = samples.get(metric)
+    return statistics.median(values) if values else None
+
+
+def vs_5ms(patched, metric):
+    'Patched median of a request at 1 s or 10 s over the same at 5 ms'
+    for i in LONG_INTERVALS:
+        suffix = '_running_%s_ms' % i
+        if metric.endswith(suffix):
+            m, m5 = median(patched, metric), median(
+                patched, metric[:-len(suffix)] + '_running_5ms_ms')
+            return m / m5 if m is not None and m5 else None
+    return None
+
+
+def acceptance(base, patched):
+    'Lines checking the numbers against the acceptance criteria'
+    lines = ['acceptance: requests at 1 s and 10 s sampling at least %dx '
+             'below base, at most %dx the same at 5 ms' %
+             (MIN_SPEEDUP, MAX_VS_5MS)]
+    for r in REQUESTS:
+        for i in LONG_INTERVALS:
+            m = '%s_running_%s_ms' % (r, i)
+            b, p, v = median(base, m), median(patched, m), vs_5ms(patched, m)
+            if b is None or p is None or v is None:
+                lines.append('  %-24s n/a' % m)
+                continue
+            lines.append('  %-24s base/patched %8.0fx %-4s patched/5ms %5.2f '
+                         '%s' % (m, b / p, ok(b / p >= MIN_SPEEDUP), v,
+                                 ok(v <= MAX_VS_5MS)))
+    lines.append('acceptance: running kdamond, patched/base within %g-%g' %
+                 RUNNING_RATIO)
+    for m in ('running_wakeups_5000us', 'running_cpu_5000us'):
+        b, p = median(base, m), median(patched, m)
+        if not b or p is None:
+            lines.append('  %-24s n/a' % m)
+            continue
+        lines.append('  %-24s %.3f %s' % (
+            m, p / b, ok(RUNNING_RATIO[0] <= p / b <= RUNNING_RATIO[1])))
+    lines.append('acceptance: DAMON_STAT pause write holds the parameter lock '
+                 'for a few ms at most')
+    for m in ('damon_stat_pause_ms', 'param_read_in_stat_pause_ms'):
+        values = patched.get(m)
+        lines.append('  %-28s max %s' % (
+            m, '%.3g ms' % max(values) if values else 'n/a'))
+    interval = patched.get('damon_stat_sample_ms')
+    if interval:
+        lines.append('  %-28s %.3g-%.3g s' % ('at DAMON_STAT sampling',
+                     min(interval) / 1000, max(interval) / 1000))
+    return lines
+
+
+def ok(cond):
+    return 'yes' if cond else 'NO'
+
+
 def main():
-    base, units = load(sys.argv[1])
-    patched, punits = load(sys.argv[2])
+    base, units, notes = load(sys.argv[1])
+    patched, punits, pnotes = load(sys.argv[2])
     units.update(punits)
+    notes.update(pnotes)
     outdir = sys.argv[3]
     rows = []
-    print('%-24s %-6s %-26s %-26s %s' % ('metric', 'unit',
-          'base min/median/max', 'patched min/median/max', 'ratio'))
+    lines = ['%-28s %-6s %-30s %-30s %-9s %s' % (
+        'metric', 'unit', 'base min/median/max', 'patched min/median/max',
+        'ratio', 'vs 5ms')]
     for m in ORDER:
         b, p = stats(base.get(m, [])), stats(patched.get(m, []))
         ratio = p[1] / b[1] if b and p and b[1] else None
-        note = '' if b else '  (base: no acknowledgment to wait for)'
-        print('%-24s %-6s %-26s %-26s %s%s' % (
-            m, units.get(m, ''), fmt(b), fmt(p),
-            '%.3f' % ratio if ratio is not None else 'n/a', note))
+        v = vs_5ms(patched, m)
+        note = [n for n in (notes.get(m), None if b else BASE_MISSING.get(m))
+                if n]
+        lines.append(('%-28s %-6s %-30s %-30s %-9s %-6s' % (
+            m, units.get(m, ''), fmt(b), fmt(p), fmt_ratio(ratio),
+            '' if v is None else '%.2f' % v) +
+            ('  (%s)' % '; '.join(note) if note else '')).rstrip())
         rows.append([m, units.get(m, ''), len(base.get(m, [])),
                      *(b or ('', '', '')), len(patched.get(m, [])),
                      *(p or ('', '', '')),
-                     '' if ratio is None else ratio])
+                     '' if ratio is None else ratio,
+                     '' if v is None else v, '; '.join(note)])
+    lines += [''] + acceptance(base, patched)
+    print('\n'.join(lines))
+    with open(os.path.join(outdir, 'table.txt'), 'w') as f:
+        f.write('\n'.join(lines) + '\n')
     with open(os.path.join(outdir, 'summary.csv'), 'w', newline='') as f:
         w = csv.writer(f)
         w.writerow(['metric', 'unit', 'base_n', 'base_min', 'base_median',
                     'base_max', 'patched_n', 'patched_min',
-                    'patched_median', 'patched_max', 'ratio'])
+                    'patched_median', 'patched_max', 'ratio',
+                    'patched_vs_5ms', 'note'])
         w.writerows(rows)
     plot(base, patched, units, os.path.join(outdir, 'bench.png'))
 
@@ -82,12 +183,18 @@ def plot(base, patched, units, path):
         print('no matplotlib: no plot', file=sys.stderr)
         return
     metrics = [m for m in ORDER if base.get(m) or patched.get(m)]
-    fig, axes = plt.subplots(2, (len(metrics) + 1) // 2,
-                             figsize=(3 * ((len(metrics) + 1) // 2), 6))
+    ncols = min(6, len(metrics))
+    nrows = (len(metrics) + ncols - 1) // ncols
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3 * ncols, 3 * nrows),
+                             squeeze=False)
     for ax, m in zip(axes.flat, metrics):
         data = [base.get(m, []), patched.get(m, [])]
         ax.boxplot([d if d else [float('nan')] for d in data])
         ax.set_xticks([1, 2], ['base', 'patched'])
+        # Latencies that span milliseconds to seconds: a log scale shows both.
+        values = [v for d in data for v in d]
+        if min(values) > 0 and max(values) > 20 * min(values):
+            ax.set_yscale('log')
         ax.set_title(m, fontsize=8)
         ax.set_ylabel(units.get(m, ''), fontsize=8)
         ax.tick_params(labelsize=7)

@@ -2,7 +2,7 @@
 # Benchmark the unpatched base against the patched kernel in one run: build
 # both VM kernels from the same config fragments, boot each with the same VM
 # settings, run scripts/bench-guest.py in it, and report both side by side.
-# Raw samples, a CSV summary and a plot go to build/bench/.
+# Raw samples, the table, a CSV summary and a plot go to build/bench/.
 #
 # Under TCG the guest counts instructions (-icount): while a task runs, its
 # clock advances 1 ns per executed instruction, so the CPU time of a kdamond
