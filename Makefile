@@ -6,8 +6,8 @@
 SHELL := /bin/bash
 TREE ?= build/linux
 
-# The identity that patches/ carries; whoever mails the series adds their own
-# Signed-off-by (make outgoing SIGNOFF="Name <mail>").
+# The identity that patches/ carries; whoever mails the series becomes its
+# author and adds their Signed-off-by (make outgoing SIGNOFF="Name <mail>").
 export PATCH_IDENT_NAME ?= damon-pause developers
 export PATCH_IDENT_EMAIL ?= damon-pause@example.org
 

@@ -222,7 +222,7 @@ echo "emulated, and another may share the host)."
 run "echo 5000000 > $intervals/sample_us"
 run "echo 10000000 > $intervals/aggr_us"
 run "cat $intervals/intervals_goal/access_bp   # 0: intervals tuning off"
-echo "Commit them; a commit also starts a new sample, as do a pause and a resume:"
+echo "Commit them; they apply from the next sample, as the commit replaces no target:"
 timed commit "$kd/state"
 echo "(1 s later: mid-sample)"
 sleep 1

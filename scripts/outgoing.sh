@@ -3,7 +3,8 @@
 # letter from patches/0000-cover-letter.patch, collects To/Cc with the
 # tree's get_maintainer.pl, and writes the messages without sending them.
 #
-# usage: outgoing.sh TREE [SIGNOFF]   (SIGNOFF: "Name <mail>" to add)
+# usage: outgoing.sh TREE [SIGNOFF]   (SIGNOFF: "Name <mail>", who becomes
+# the author and signs every patch off)
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,8 +22,11 @@ git -C "$tree" worktree add -q "$wt" outgoing
 
 cd "$wt"
 if [ -n "$signoff" ]; then
-	git -c core.hooksPath=/dev/null rebase -q base \
-		--exec "git commit -q --amend --no-edit --author='$signoff' --trailer 'Signed-off-by: $signoff'"
+	# The shell that --exec starts expands $SIGNOFF, so that no quote
+	# in the name can end the command.
+	# shellcheck disable=SC2016
+	SIGNOFF=$signoff git -c core.hooksPath=/dev/null rebase -q base \
+		--exec 'git commit -q --amend --no-edit --author="$SIGNOFF" --trailer "Signed-off-by: $SIGNOFF"'
 fi
 
 # The cover letter: subject line, blank line, body (no patch headers).

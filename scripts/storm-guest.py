@@ -167,7 +167,7 @@ class Storm:
         self.seconds = seconds
         self.bound = bound
         self.deadline = None
-        self.ops = None       # made by run(), once the kdamonds exist
+        self.ops = {}         # made by run(), once the kdamonds exist
         self.lock = threading.Lock()
         self.stop = threading.Event()
         self.done = threading.Event()
