@@ -42,6 +42,8 @@ stage vm-kernel "$top/scripts/vm-build.sh" "$tree" vm
 stage selftest "$top/scripts/selftest.sh" "$tree" vm
 
 echo "check: $(($(date +%s) - start)) s in all" >&2
+# KUnit on the tips of the lower series: as many files as series less one.
+shopt -s nullglob
 python3 "$top/scripts/summary.py" "$res/stages.tsv" "$res/harness.tsv" \
-	"$res/lint.tsv" "$res/kunit-uml.tsv" "$res/kunit-vm-vm.tsv" "$res/selftest-vm.tsv" \
-	"$res/dmesg-vm.tsv"
+	"$res/lint.tsv" "$res/kunit-uml.tsv" "$res"/kunit-uml-*.tsv \
+	"$res/kunit-vm-vm.tsv" "$res/selftest-vm.tsv" "$res/dmesg-vm.tsv"

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Expand the base and the patch queue into a git tree: unpack the base
-# source, commit it reproducibly, tag it 'base', then 'git am' patches/series
-# on a branch 'series'.  An existing tree is reused; its previous HEAD is kept
-# under refs/backup/ when it held commits the new expansion does not.
+# source, commit it reproducibly, tag it 'base', then, on a branch 'series',
+# for each series of patches/ in order, an empty marker commit
+# 'series: NN-name' followed by its patches ('git am').  An existing tree is
+# reused; its previous HEAD is kept under refs/backup/ when it held commits
+# the new expansion does not.
 #
 # usage: expand.sh TREE
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=/dev/null
+. "$top/scripts/lib.sh"
 tree=$1
 deb=$("$top/scripts/fetch-base.sh")
 : "${PATCH_IDENT_NAME:?}" "${PATCH_IDENT_EMAIL:?}"
@@ -33,9 +37,10 @@ if ! git_t rev-parse -q --verify refs/tags/base >/dev/null 2>&1; then
 	git_t config user.email "$PATCH_IDENT_EMAIL"
 fi
 
-# Leave a tree alone that already holds exactly the series.
-if [ -z "${FORCE:-}" ] && "$top/scripts/export-matches.sh" "$tree"; then
-	echo "expand: $tree already holds patches/series" >&2
+# Leave a tree alone that already holds exactly the series.  A tree that
+# cannot be exported (no markers, say) does not, whatever the reason.
+if [ -z "${FORCE:-}" ] && "$top/scripts/export-matches.sh" "$tree" 2>/dev/null; then
+	echo "expand: $tree already holds patches/" >&2
 	exit 0
 fi
 if [ -z "${FORCE:-}" ] && [ -n "$(git_t status --porcelain --untracked-files=no)" ]; then
@@ -48,16 +53,25 @@ old=$(git_t rev-parse HEAD)
 git_t am --abort >/dev/null 2>&1 || true
 git_t checkout -q -f -B series base
 
-mapfile -t patches < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$top/patches/series" 2>/dev/null || true)
-for p in "${patches[@]}"; do
-	if ! git_t am -q --keep-cr --committer-date-is-author-date "$top/patches/$p" >/tmp/expand-am.$$ 2>&1; then
-		echo "expand: patch does not apply: patches/$p" >&2
-		cat /tmp/expand-am.$$ >&2
-		git_t am --show-current-patch=diff 2>/dev/null | head -n 40 >&2 || true
-		git_t am --abort >/dev/null 2>&1 || true
-		rm -f /tmp/expand-am.$$
-		exit 1
-	fi
+mapfile -t stack < <(series_dirs "$top/patches")
+n=0
+for s in "${stack[@]}"; do
+	# The marker is dated like the base, so that expansion is reproducible,
+	# and empty, so that 'git rebase -i' keeps it.
+	GIT_AUTHOR_DATE='2000-01-01T00:00:00Z' GIT_COMMITTER_DATE='2000-01-01T00:00:00Z' \
+		git_t commit -q --no-verify --allow-empty -m "series: $s"
+	mapfile -t patches < <(series_patches "$top/patches/$s")
+	for p in "${patches[@]}"; do
+		if ! git_t am -q --keep-cr --committer-date-is-author-date "$top/patches/$s/$p" >/tmp/expand-am.$$ 2>&1; then
+			echo "expand: patch does not apply: patches/$s/$p" >&2
+			cat /tmp/expand-am.$$ >&2
+			git_t am --show-current-patch=diff 2>/dev/null | head -n 40 >&2 || true
+			git_t am --abort >/dev/null 2>&1 || true
+			rm -f /tmp/expand-am.$$
+			exit 1
+		fi
+		n=$((n + 1))
+	done
 done
 rm -f /tmp/expand-am.$$
 
@@ -66,4 +80,4 @@ if ! git_t merge-base --is-ancestor "$old" HEAD; then
 	git_t update-ref "$ref" "$old"
 	echo "expand: previous HEAD kept as $ref" >&2
 fi
-echo "expand: $tree at base + ${#patches[@]} patches" >&2
+echo "expand: $tree at base + ${#stack[@]} series, $n patches" >&2

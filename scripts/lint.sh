@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Lint the series: checkpatch --strict on every patch, kernel-doc on the
-# touched C files, sparse on mm/damon/ without new warnings, and every prefix
-# of the series building mm/damon/ without new W=1 warnings.  Results go to
-# build/results/lint.tsv (STATUS<TAB>name<TAB>detail).
+# Lint the series: checkpatch --strict on every patch of every series,
+# kernel-doc on the touched C files, sparse on mm/damon/ without new
+# warnings, and every prefix of the stack building mm/damon/ without new W=1
+# warnings.  Results go to build/results/lint.tsv (STATUS<TAB>name<TAB>detail).
 #
 # usage: lint.sh TREE
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=/dev/null
+. "$top/scripts/lib.sh"
 # Debian's python3, which has the python3-* packages (ply for spdxcheck)
 export PATH=/usr/bin:/bin:$PATH
 tree=$(cd "$1" && pwd)
@@ -19,16 +21,18 @@ record() { printf '%s\t%s\t%s\n' "$1" "$2" "${3:-}" | tee -a "$res"; }
 
 # checkpatch: accepted check types and their reasons live in one file.
 ignore=$(grep -v '^#' "$top/configs/checkpatch-accepted" | cut -f1 | paste -sd, -)
-while read -r p; do
-	out=$(cd "$tree" && { scripts/checkpatch.pl --strict --terse --show-types \
-		${ignore:+--ignore "$ignore"} "$top/patches/$p" 2>&1 || true; })
-	if grep -qE ': (ERROR|WARNING|CHECK):' <<<"$out"; then
-		record FAIL "checkpatch $p" "$(grep -cE ': (ERROR|WARNING|CHECK):' <<<"$out") reports"
-		echo "$out" >&2
-	else
-		record PASS "checkpatch $p"
-	fi
-done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$top/patches/series")
+while read -r s; do
+	while read -r p; do
+		out=$(cd "$tree" && { scripts/checkpatch.pl --strict --terse --show-types \
+			${ignore:+--ignore "$ignore"} "$top/patches/$s/$p" 2>&1 || true; })
+		if grep -qE ': (ERROR|WARNING|CHECK):' <<<"$out"; then
+			record FAIL "checkpatch $s/$p" "$(grep -cE ': (ERROR|WARNING|CHECK):' <<<"$out") reports"
+			echo "$out" >&2
+		else
+			record PASS "checkpatch $s/$p"
+		fi
+	done < <(series_patches "$top/patches/$s")
+done < <(series_dirs "$top/patches")
 
 # The harness's own scripts.
 if out=$(shellcheck "$top"/scripts/*.sh "$top"/.ci/run 2>&1); then
@@ -62,24 +66,22 @@ done < <(git -C "$tree" diff --name-only base HEAD -- '*.c' '*.h')
 # is left alone, with the VM kernel's configuration.
 wt=$work/tree
 out=$work/out
-if [ ! -e "$wt/.git" ]; then
-	rm -rf "$wt"
-	git -C "$tree" worktree prune
-	git -C "$tree" worktree add -q --detach "$wt" base
-fi
+worktree_at "$tree" "$wt" base
 mkdir -p "$out"
 "$top/scripts/vm-config.sh" "$tree" vm "$out"
 kmake() { make -C "$wt" O="$out" CC="ccache gcc" -j"$(nproc)" "$@"; }
 # Warnings without line numbers, so that moved code keeps its warnings.
 warnings() { grep -E 'warning:|error:' | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u; }
 
-git -C "$wt" checkout -q --detach base
 kmake -s prepare >/dev/null
 kmake W=1 mm/damon/ 2>&1 | warnings >"$work/w1-base.txt" || true
 sparse=$("$top/scripts/sparse-build.sh" "$tree")
 kmake C=2 CHECK="$sparse" mm/damon/ 2>&1 | warnings >"$work/sparse-base.txt" || true
 
+# The series markers change no file: their builds would repeat the previous.
+markers=$(series_markers "$tree")
 for c in $(git -C "$tree" rev-list --reverse base..HEAD); do
+	! grep -q "^$c " <<<"$markers" || continue
 	subj=$(git -C "$tree" log -1 --format=%s "$c")
 	git -C "$wt" checkout -q --detach "$c"
 	if ! kmake W=1 mm/damon/ >"$work/build.log" 2>&1; then
