@@ -3,8 +3,8 @@
 # source, commit it reproducibly, tag it 'base', then, on a branch 'series',
 # for each series of patches/ in order, an empty marker commit
 # 'series: NN-name' followed by its patches ('git am').  An existing tree is
-# reused; its previous HEAD is kept under refs/backup/ when it held commits
-# the new expansion does not.
+# reused only if the harness made it, and only if it holds no commit that
+# patches/ lacks: otherwise the expansion refuses and changes nothing.
 #
 # usage: expand.sh TREE
 set -euo pipefail
@@ -20,6 +20,11 @@ export GIT_AUTHOR_NAME=$PATCH_IDENT_NAME GIT_AUTHOR_EMAIL=$PATCH_IDENT_EMAIL
 export GIT_COMMITTER_NAME=$PATCH_IDENT_NAME GIT_COMMITTER_EMAIL=$PATCH_IDENT_EMAIL
 git_t() { git -C "$tree" -c core.autocrlf=false -c advice.detachedHead=false "$@"; }
 
+if [ -e "$tree" ] && [ -n "$(ls -A "$tree")" ] && ! tree_is_ours "$tree"; then
+	echo "expand: $tree exists and was not made by this harness; refusing to touch it" >&2
+	echo "expand: give another TREE, or remove it yourself" >&2
+	exit 1
+fi
 if ! git_t rev-parse -q --verify refs/tags/base >/dev/null 2>&1; then
 	echo "expand: unpacking $(basename "$deb")" >&2
 	rm -rf "$tree" "$tree.tmp" "$tree.deb"
@@ -40,8 +45,18 @@ fi
 # Leave a tree alone that already holds exactly the series.  A tree that
 # cannot be exported (no markers, say) does not, whatever the reason.
 if [ -z "${FORCE:-}" ] && "$top/scripts/export-matches.sh" "$tree" 2>/dev/null; then
+	git_t rev-parse HEAD >"$(tree_state "$tree")"
 	echo "expand: $tree already holds patches/" >&2
 	exit 0
+fi
+# A HEAD other than the one recorded at the last expansion or export holds
+# work that patches/ lacks.
+recorded=$(cat "$(tree_state "$tree")" 2>/dev/null || true)
+if [ -z "${FORCE:-}" ] && [ "$(git_t rev-parse HEAD)" != "$recorded" ] &&
+	[ "$(git_t rev-parse HEAD)" != "$(git_t rev-parse base)" ]; then
+	echo "expand: $tree holds commits that patches/ does not; run 'make export'" >&2
+	echo "expand: first, or re-expand with FORCE=1 to discard them" >&2
+	exit 1
 fi
 if [ -z "${FORCE:-}" ] && [ -n "$(git_t status --porcelain --untracked-files=no)" ]; then
 	echo "expand: $tree has uncommitted changes and differs from patches/;" >&2
@@ -49,7 +64,6 @@ if [ -z "${FORCE:-}" ] && [ -n "$(git_t status --porcelain --untracked-files=no)
 	exit 1
 fi
 
-old=$(git_t rev-parse HEAD)
 git_t am --abort >/dev/null 2>&1 || true
 git_t checkout -q -f -B series base
 
@@ -68,6 +82,9 @@ for s in "${stack[@]}"; do
 			git_t am --show-current-patch=diff 2>/dev/null | head -n 40 >&2 || true
 			git_t am --abort >/dev/null 2>&1 || true
 			rm -f /tmp/expand-am.$$
+			# leave nothing half-expanded that a later run would guard
+			git_t checkout -q -f -B series base
+			git_t rev-parse HEAD >"$(tree_state "$tree")"
 			exit 1
 		fi
 		n=$((n + 1))
@@ -75,9 +92,5 @@ for s in "${stack[@]}"; do
 done
 rm -f /tmp/expand-am.$$
 
-if ! git_t merge-base --is-ancestor "$old" HEAD; then
-	ref=refs/backup/$(date +%Y%m%d-%H%M%S)
-	git_t update-ref "$ref" "$old"
-	echo "expand: previous HEAD kept as $ref" >&2
-fi
+git_t rev-parse HEAD >"$(tree_state "$tree")"
 echo "expand: $tree at base + ${#stack[@]} series, $n patches" >&2

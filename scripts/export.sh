@@ -53,3 +53,4 @@ while read -r s; do
 	[ -e "$dir/$s/0000-cover-letter.patch" ] ||
 		echo "export: patches/$s/ has no 0000-cover-letter.patch yet; write one" >&2
 done < <(series_dirs "$tmp")
+git -C "$tree" rev-parse HEAD >"$(tree_state "$tree")"

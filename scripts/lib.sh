@@ -51,3 +51,16 @@ worktree_at() {
 	git -C "$tree" worktree prune
 	git -C "$tree" worktree add -q --detach "$dir" "$commit"
 }
+
+# tree_state TREE: the file in which the harness marks a tree as its own and
+# records the HEAD that patches/ last matched, at expansion and at export.
+tree_state() {
+	echo "$(git -C "$1" rev-parse --absolute-git-dir)/damon-pause-head"
+}
+
+# tree_is_ours TREE: whether the harness made TREE.  Trees made before the
+# mark existed are known by the subject of their base commit.
+tree_is_ours() {
+	[ -e "$(tree_state "$1" 2>/dev/null)" ] && return 0
+	git -C "$1" log -1 --format=%s base 2>/dev/null | grep -q '^base: linux-source-'
+}

@@ -3,8 +3,9 @@
 # patches/ byte for byte, outgoing must write every series from its signer
 # under the prefix of the series' cover letter, a commit added to the first
 # series must be exported into its directory alone, and a broken patch must
-# be named by the expansion.  All but the first work on a scratch copy of
-# the project and a clone of the tree.
+# be named by the expansion, and trees that the harness did not make, or that
+# hold unexported commits, must be refused.  All but the first work on a
+# scratch copy of the project and clones of the tree.
 #
 # usage: test-harness.sh TREE
 set -euo pipefail
@@ -147,4 +148,39 @@ elif grep -qF "patches/$last" <<<"$out"; then
 	record PASS "a broken patch is named"
 else
 	record FAIL "a broken patch is named" "message does not name $last"
+fi
+
+# A checkout that the harness did not make is refused and left as it was.
+foreign=$scratch/foreign
+git init -q "$foreign"
+echo data >"$foreign/file"
+git -C "$foreign" add file
+git -C "$foreign" -c user.name=t -c user.email=t@example.com commit -q -m foreign
+digest() { (cd "$1" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum); }
+before=$(digest "$foreign")
+name="expanding into a checkout the harness did not make refuses and changes nothing"
+if "$scratch/scripts/expand.sh" "$foreign" >/dev/null 2>&1; then
+	record FAIL "$name" "the expansion went ahead"
+elif [ "$(digest "$foreign")" != "$before" ]; then
+	record FAIL "$name" "the checkout changed"
+else
+	record PASS "$name"
+fi
+
+# A tree with a commit that patches/ lacks is refused, with the way out.
+git clone -q --shared "$tree" "$scratch/tree2"
+git -C "$scratch/tree2" tag -f base "$(git -C "$tree" rev-parse base)" >/dev/null
+git -C "$scratch/tree2" rev-parse HEAD >"$(tree_state "$scratch/tree2")"
+git -C "$scratch/tree2" -c user.name=t -c user.email=t@example.com \
+	commit -q --allow-empty -m "work not exported"
+head=$(git -C "$scratch/tree2" rev-parse HEAD)
+name="a tree with unexported commits is refused, and says to run make export"
+if out=$("$scratch/scripts/expand.sh" "$scratch/tree2" 2>&1); then
+	record FAIL "$name" "the expansion went ahead"
+elif [ "$(git -C "$scratch/tree2" rev-parse HEAD)" != "$head" ]; then
+	record FAIL "$name" "the tree's HEAD changed"
+elif ! grep -qF "make export" <<<"$out"; then
+	record FAIL "$name" "the message does not say to run make export"
+else
+	record PASS "$name"
 fi
