@@ -27,6 +27,14 @@ Metrics (REPS samples each):
                              a commit that changes nothing, and
                              update_schemes_stats; each sent at a random
                              point of the sample
+  {tried_regions,tried_bytes}_running_{5ms,1s,10s}_ms
+                             update_schemes_tried_regions and
+                             update_schemes_tried_bytes on the same kdamond,
+                             each sent at a random point of the aggregation
+                             interval (the base serves them when it applies
+                             the scheme, once per aggregation); at 10 s
+                             sampling, 3 samples at most, as each costs a
+                             200 s aggregation
   damon_stat_pause_ms        (patched only: the base has no pause parameter)
                              writing Y to DAMON_STAT's pause parameter once
                              its tuning reached a long sampling interval
@@ -238,21 +246,31 @@ def phases(reps, rng):
     return points
 
 
+# The state keyword of each request that is a plain write of it.
+KEYWORDS = {'stats': 'update_schemes_stats',
+            'tried_regions': 'update_schemes_tried_regions',
+            'tried_bytes': 'update_schemes_tried_bytes'}
+READS = ('tried_regions', 'tried_bytes')
+READ_REPS_10S = 3
+
+
 def request_running(request, reps, sample_us, rng):
     """Time a request to the running kdamond reps times, each after sleeping
-    a random fraction of the sampling interval, so that the requests land at
-    random points of the sample and not always at its start.  (A timed
-    request returns at the end of a sample on the base, so without the sleep
-    every request would wait a whole interval.)"""
+    a random fraction of the sampling interval (of the aggregation interval
+    for the reads of the tried regions), so that the requests land at random
+    points of the interval they may wait for, and not always at its start.
+    (A timed request returns at the end of that interval on the base, so
+    without the sleep every request would wait a whole interval.)"""
+    interval_us = sample_us * 20 if request in READS else sample_us
     for phase in phases(reps, rng):
-        time.sleep(phase * sample_us / 1e6)
+        time.sleep(phase * interval_us / 1e6)
         if request == 'pause':
             ms = timed_pause()
             set_pause(False)
         elif request == 'commit':
             ms = timed_commit()
         else:
-            ms = timed_write(KD + '/state', 'update_schemes_stats')
+            ms = timed_write(KD + '/state', KEYWORDS[request])
         yield ms
 
 
@@ -260,8 +278,11 @@ def bench_running_requests(reps):
     rng = random.Random(RANDOM_SEED)
     for name, sample_us in RUNNING_INTERVALS:
         setup(sample_us, nr_schemes=1)
-        for request in ('pause', 'commit', 'stats'):
-            for ms in request_running(request, reps, sample_us, rng):
+        for request in ('pause', 'commit', 'stats') + READS:
+            n = reps
+            if request in READS and sample_us >= 10000000:
+                n = min(reps, READ_REPS_10S)
+            for ms in request_running(request, n, sample_us, rng):
                 emit('%s_running_%s_ms' % (request, name), ms, 'ms')
         stop()
 

@@ -14,7 +14,7 @@ import os
 import statistics
 import sys
 
-REQUESTS = ('pause', 'commit', 'stats')
+REQUESTS = ('pause', 'commit', 'stats', 'tried_regions', 'tried_bytes')
 INTERVALS = ('5ms', '1s', '10s')
 LONG_INTERVALS = ('1s', '10s')
 ORDER = [
@@ -106,9 +106,9 @@ def acceptance(base, patched):
             m = '%s_running_%s_ms' % (r, i)
             b, p, v = median(base, m), median(patched, m), vs_5ms(patched, m)
             if b is None or p is None or v is None:
-                lines.append('  %-24s n/a' % m)
+                lines.append('  %-30s n/a' % m)
                 continue
-            lines.append('  %-24s base/patched %8.0fx %-4s patched/5ms %5.2f '
+            lines.append('  %-30s base/patched %8.0fx %-4s patched/5ms %5.2f '
                          '%s' % (m, b / p, ok(b / p >= MIN_SPEEDUP), v,
                                  ok(v <= MAX_VS_5MS)))
     lines.append('acceptance: running kdamond, patched/base within %g-%g' %
