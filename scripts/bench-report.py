@@ -3,8 +3,8 @@
 max of each, the patched/base ratio of the medians and, for requests to a
 running kdamond at long sampling intervals, the patched median over the same
 request's at 5 ms) and the acceptance checks on stdout and in
-OUTDIR/table.txt, a CSV summary and a PNG plot of the distributions in
-OUTDIR.
+OUTDIR/table.txt, a CSV summary, and OUTDIR/latency.png: request latency
+against the sampling interval, base and patched.
 
 usage: bench-report.py BASE.jsonl PATCHED.jsonl OUTDIR
 """
@@ -177,14 +177,19 @@ def main():
                     'patched_median', 'patched_max', 'ratio',
                     'patched_vs_5ms', 'note'])
         w.writerows(rows)
-    plot(base, patched, units, os.path.join(outdir, 'bench.png'))
+    plot(base, patched, os.path.join(outdir, 'latency.png'))
     # a criterion that does not hold, or could not be measured, fails the run
     if any(line.endswith((' NO', ' n/a')) for line in checks):
         print('bench: an acceptance check failed', file=sys.stderr)
         sys.exit(1)
 
 
-def plot(base, patched, units, path):
+def plot(base, patched, path):
+    """Request latency against the sampling interval, log-log: the median of
+    each request on each kernel, with its min-max range, and the waits for
+    half a sampling interval and half an aggregation interval (20 samples),
+    which is what a request arriving at a random point waits when it is
+    served at the end of a sample, or at the schemes' apply."""
     try:
         import matplotlib
         matplotlib.use('Agg')
@@ -192,26 +197,36 @@ def plot(base, patched, units, path):
     except ImportError:
         print('no matplotlib: no plot', file=sys.stderr)
         return
-    metrics = [m for m in ORDER if base.get(m) or patched.get(m)]
-    ncols = min(6, len(metrics))
-    nrows = (len(metrics) + ncols - 1) // ncols
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3 * ncols, 3 * nrows),
-                             squeeze=False)
-    for ax, m in zip(axes.flat, metrics):
-        data = [base.get(m, []), patched.get(m, [])]
-        ax.boxplot([d if d else [float('nan')] for d in data])
-        ax.set_xticks([1, 2], ['base', 'patched'])
-        # Latencies that span milliseconds to seconds: a log scale shows both.
-        values = [v for d in data for v in d]
-        if min(values) > 0 and max(values) > 20 * min(values):
-            ax.set_yscale('log')
-        ax.set_title(m, fontsize=8)
-        ax.set_ylabel(units.get(m, ''), fontsize=8)
-        ax.tick_params(labelsize=7)
-    for ax in list(axes.flat)[len(metrics):]:
-        ax.axis('off')
+    seconds = {'5ms': 0.005, '1s': 1, '10s': 10}
+    xs = [seconds[i] for i in INTERVALS]
+    fig, ax = plt.subplots(figsize=(7, 5))
+    for i, r in enumerate(REQUESTS):
+        color = 'C%d' % i
+        for kernel, samples, style in (('base', base, '-o'),
+                                       ('patched', patched, '--s')):
+            points = [(x, stats(samples.get('%s_running_%s_ms' % (r, n), [])))
+                      for x, n in zip(xs, INTERVALS)]
+            points = [(x, st) for x, st in points if st]
+            if not points:
+                continue
+            med = [st[1] for _, st in points]
+            err = [[st[1] - st[0] for _, st in points],
+                   [st[2] - st[1] for _, st in points]]
+            ax.errorbar([x for x, _ in points], med, yerr=err, fmt=style,
+                        color=color, capsize=3, label='%s, %s' % (r, kernel),
+                        mfc='none' if kernel == 'patched' else color)
+    ax.plot(xs, [x * 1000 / 2 for x in xs], ':', color='gray',
+            label='half the sampling interval')
+    ax.plot(xs, [x * 20 * 1000 / 2 for x in xs], '-.', color='gray',
+            label='half the aggregation interval')
+    ax.set_xscale('log')
+    ax.set_yscale('log')
+    ax.set_xlabel('sampling interval (s); aggregation = 20 samples')
+    ax.set_ylabel('request latency (ms)')
+    ax.set_title('Requests to a running kdamond: base vs patched')
+    ax.legend(fontsize=7, ncol=2)
     fig.tight_layout()
-    fig.savefig(path, dpi=90)
+    fig.savefig(path, dpi=100)
 
 
 if __name__ == '__main__':

@@ -2,7 +2,8 @@
 # Benchmark the unpatched base against the patched kernel in one run: build
 # both VM kernels from the same config fragments, boot each with the same VM
 # settings, run scripts/bench-guest.py in it, and report both side by side.
-# Raw samples, the table, a CSV summary and a plot go to build/bench/.
+# The samples, the table, a CSV summary, the plots and the provenance of the
+# run go to results/bench/; the guests' kernel logs stay in build/bench/.
 #
 # Under TCG the guest counts instructions (-icount): while a task runs, its
 # clock advances 1 ns per executed instruction, so the CPU time of a kdamond
@@ -13,19 +14,19 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=/dev/null
+. "$top/scripts/lib.sh"
 tree=$(cd "$1" && pwd)
 reps=${2:-7}
 seconds=${3:-5}
 out=$top/build/bench
+res=$top/results/bench
 base_tree=$out/base-tree
-mkdir -p "$out"
+mkdir -p "$out" "$res"
+rm -f "$out"/vm-*.txt
 
 # The base: a worktree of the expanded tree at its 'base' tag.
-if [ ! -e "$base_tree/.git" ]; then
-	rm -rf "$base_tree"
-	git -C "$tree" worktree prune
-	git -C "$tree" worktree add -q --detach "$base_tree" base
-fi
+worktree_at "$tree" "$base_tree" base
 
 for kernel in base patched; do
 	src=$tree kdir=$top/build/vm-vm
@@ -37,8 +38,11 @@ for kernel in base patched; do
 	VM_DMESG=$out/dmesg-$kernel.txt VM_TCG_OPTS="-icount shift=0" \
 		"$top/scripts/vm-run.sh" "$kdir" --cpus 1 -- \
 		/usr/bin/python3 scripts/bench-guest.py "$reps" "$seconds" \
-		>"$out/$kernel.jsonl"
+		>"$res/$kernel.jsonl" 2> >(tee "$out/vm-$kernel.txt" >&2)
+	wait $! # for tee
 done
 
-/usr/bin/python3 "$top/scripts/bench-report.py" "$out/base.jsonl" \
-	"$out/patched.jsonl" "$out"
+"$top/scripts/provenance.sh" "make bench REPS=$reps SECONDS=$seconds" \
+	"$tree" <(grep -h '^vm-run:' "$out"/vm-*.txt) >"$res/provenance.txt"
+/usr/bin/python3 "$top/scripts/bench-report.py" "$res/base.jsonl" \
+	"$res/patched.jsonl" "$res"
