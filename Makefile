@@ -42,6 +42,7 @@ check: tree
 	scripts/check.sh $(TREE) 2>&1 | tee build/check.log; exit $${PIPESTATUS[0]}
 
 demo: vm-kernel
+	@scripts/deps.sh python3-matplotlib
 	scripts/demo.sh $(TREE) $(VARIANT)
 
 outgoing: tree

@@ -7,10 +7,20 @@
 # through its 'pause' parameter.  DAMON_STAT is turned off for the latter
 # two (it runs exclusively) and back on at the end.
 #
-# usage: demo-guest.sh ACCESS_MEMORY   (the kselftests' access_memory program)
+# The workload's hot buffer is seen as hot only with CSWITCH, the
+# context-switch forcer (scripts/vm-cswitch.c), running on every CPU: under
+# TCG, accesses are seen only when something forces TLB refills.  The
+# monitoring results sampled for the heatmap go to HEAT: a first line
+# '# buffer START END', one line per region and snapshot: seconds, phase
+# (running, paused, resumed), start, end, nr_accesses, and a line
+# '# paused FROM TO' with the seconds of the pause and of the resume.
+#
+# usage: demo-guest.sh ACCESS_MEMORY CSWITCH HEAT
 set -euo pipefail
 
 access_memory=$1
+cswitch=$2
+heat=$3
 admin=/sys/kernel/mm/damon/admin
 kd=$admin/kdamonds/0
 ctx=$kd/contexts/0
@@ -30,16 +40,13 @@ cost() {
 }
 # The value of FIELD (cpu_ticks or wakeups) in cost's output COST
 field() { local c=$2; c=${c#*"$1="}; echo "${c%% *}"; }
-# Walk the scheme's tried regions (update_schemes_tried_regions, timed) and
-# list them: the first 8, the count and the total size.  All of them are left
-# in $listing, to compare walks, and their number in $nregions.
+# Read the scheme's tried regions, after update_schemes_tried_regions was
+# written: all of them go to $listing, one 'start end nr_accesses age' line
+# each in address order, to compare walks, and their number to $nregions.
 listing='' nregions=0
-tried() {
-	timed update_schemes_tried_regions "$kd/state"
-	local dir=$scheme/tried_regions i=0 start end nr age total
+read_tried() {
+	local dir=$scheme/tried_regions i=0 start end nr age
 	listing=
-	printf '  %-6s %-14s %-14s %11s %5s\n' \
-		region start end nr_accesses age
 	# the region directories are numbered from 0 in address order
 	while [ -d "$dir/$i" ]; do
 		read -r start <"$dir/$i/start"
@@ -47,14 +54,63 @@ tried() {
 		read -r nr <"$dir/$i/nr_accesses"
 		read -r age <"$dir/$i/age"
 		listing+="$start $end $nr $age"$'\n'
-		[ "$i" -ge 8 ] || printf '  %-6d %#-14x %#-14x %11d %5d\n' \
-			"$i" "$start" "$end" "$nr" "$age"
 		i=$((i + 1))
 	done
 	nregions=$i
-	[ "$i" -le 8 ] || echo "  ... ($((i - 8)) more)"
-	read -r total <"$dir/total_bytes"
-	echo "  regions=$i total_bytes=$total (ages in aggregation intervals)"
+}
+
+# The workload's hot buffer, [$buf_start, $buf_end): its 4 MiB anonymous
+# mapping in /proc/PID/maps.
+buf_start=0 buf_end=0
+find_buffer() {
+	local range perms inode path start end
+	while read -r range perms _ _ inode path; do
+		start=$((16#${range%-*})) end=$((16#${range#*-}))
+		if [ "$perms" = rw-p ] && [ "$inode" = 0 ] && [ -z "$path" ] &&
+			[ $((end - start)) -ge 4194304 ] &&
+			[ $((end - start)) -le 4259840 ]; then
+			buf_start=$start buf_end=$end
+		fi
+	done <"/proc/$1/maps"
+	[ "$buf_end" -gt 0 ]
+}
+
+# Walk the scheme's tried regions (update_schemes_tried_regions, timed), and
+# show the regions of the hot buffer, and the highest access frequency of
+# the other regions.
+tried() {
+	local start end nr age cold=0
+	timed update_schemes_tried_regions "$kd/state"
+	read_tried
+	printf '  %-14s %-14s %11s %5s\n' start end nr_accesses age
+	while read -r start end nr age; do
+		[ -n "$age" ] || continue
+		if [ "$end" -gt "$buf_start" ] && [ "$start" -lt "$buf_end" ]; then
+			printf '  %#-14x %#-14x %11d %5d   hot buffer\n' \
+				"$start" "$end" "$nr" "$age"
+		elif [ "$nr" -gt "$cold" ]; then
+			cold=$nr
+		fi
+	done <<<"$listing"
+	echo "  $nregions regions; the highest nr_accesses outside the buffer: $cold"
+	echo "  (nr_accesses: of the 20 samples of an aggregation interval; ages in"
+	echo "  aggregation intervals)"
+}
+
+# record PHASE SECONDS: walk the tried regions every 200 ms for SECONDS, and
+# append the snapshots to $heat.
+record() {
+	local phase=$1 n=$(($2 * 5)) t start end nr age
+	while [ "$n" -gt 0 ]; do
+		echo update_schemes_tried_regions >"$kd/state"
+		read_tried
+		t=$EPOCHREALTIME
+		while read -r start end nr age; do
+			[ -z "$age" ] || echo "$t $phase $start $end $nr" >>"$heat"
+		done <<<"$listing"
+		sleep 0.2
+		n=$((n - 1))
+	done
 }
 
 # The oldest age in $listing
@@ -80,9 +136,10 @@ timed() {
 }
 
 # Whatever happens, leave DAMON as the boot left it: DAMON_STAT running.
-workload=
+workload='' forcers=()
 restore() {
 	[ -z "$workload" ] || kill "$workload" 2>/dev/null || true
+	[ ${#forcers[@]} -eq 0 ] || kill "${forcers[@]}" 2>/dev/null || true
 	[ ! -e "$kd/state" ] || echo off >"$kd/state" 2>/dev/null || true
 	echo N >"$reclaim/enabled" 2>/dev/null || true
 	echo N >"$stat/pause" 2>/dev/null || true
@@ -110,10 +167,21 @@ say "Resume DAMON_STAT: the same kdamond carries on"
 run "echo N > $stat/pause"
 run "cat $stat/pause $stat/kdamond_pid"
 
-say "A workload: four 4 MiB buffers, each written for 500 ms in turn"
-"$access_memory" 4 4194304 500 repeat >/dev/null &
+say "A workload: one 4 MiB buffer, written over and over"
+"$access_memory" 1 4194304 1000 repeat >/dev/null &
 workload=$!
-echo "workload pid $workload"
+for _ in $(seq 50); do
+	! find_buffer "$workload" || break
+	sleep 0.1
+done
+printf 'workload pid %d, hot buffer [%#x, %#x)\n' "$workload" "$buf_start" "$buf_end"
+echo "A context-switch forcer on every CPU, so that the emulated CPU refills its"
+echo "TLB and DAMON sees the accesses (scripts/vm-cswitch.c)."
+for cpu in $(seq 0 $(($(nproc) - 1))); do
+	"$cswitch" "$cpu" &
+	forcers+=($!)
+done
+echo "# buffer $buf_start $buf_end" >"$heat"
 
 say "Monitor it with DAMON (vaddr), sampling 5 ms, aggregating 100 ms"
 intervals=$ctx/monitoring_attrs/intervals
@@ -140,12 +208,15 @@ run "cat $stat/kdamond_pid"
 run "echo on > $kd/state"
 run "cat $kd/state $ctx/paused"
 pid=$(kpid)
-echo "kdamond pid $pid; let it monitor for 3 s"
-sleep 3
+echo "kdamond pid $pid; let it monitor for 3 s, walking its regions every 200 ms"
+echo "for the heatmap"
+record running 3
+tried
 
 say "Pause: the write returns once the kdamond acknowledged it"
 run "echo pause > $kd/state"
 paused_at=$EPOCHREALTIME
+record paused 2
 run "cat $kd/state   # still 'on': the kdamond runs, paused"
 run "cat $ctx/pause $ctx/paused"
 echo "kdamond pid $(kpid)"
@@ -189,10 +260,11 @@ run "cat $kd/state $ctx/paused   # still on, still paused"
 say "Resume: ages continue from where they were, without the paused time"
 run "echo resume > $kd/state"
 resumed_at=$EPOCHREALTIME
+echo "# paused $paused_at $resumed_at" >>"$heat"
 paused_ms=$(((${resumed_at//[.,]/} - ${paused_at//[.,]/}) / 1000))
 run "cat $ctx/paused"
-echo "kdamond pid $(kpid); let it monitor for 1 s"
-sleep 1
+echo "kdamond pid $(kpid); let it monitor for 3 s, walking its regions every 200 ms"
+record resumed 3
 tried
 ran_ms=$(((${EPOCHREALTIME//[.,]/} - ${resumed_at//[.,]/}) / 1000))
 echo "The oldest age was $oldest_frozen while paused, and is $(oldest) after $ran_ms ms ($((ran_ms / 100)) aggregation"
@@ -213,20 +285,23 @@ echo "kdamond pid $(kpid)"
 tried
 
 say "A long sampling interval: requests are still answered at once"
-echo "Sample every 5 s and aggregate every 10 s, without intervals tuning.  The"
+echo "Sample every 5 s and aggregate every 100 s, without intervals tuning.  The"
 echo "kdamond sleeps through each 5 s sample, and a request wakes it up; the"
 echo "unpatched kernel serves requests only between samples, so each would wait"
-echo "for the rest of the sample, 2.5 s on average.  The times below are measured"
+echo "for the rest of the sample, 2.5 s on average, and walks of the tried regions"
+echo "only when it applies the scheme, after each aggregation: 50 s on average."
+echo "The times below are measured"
 echo "in the guest around each write: an illustration, not a test (the guest is"
 echo "emulated, and another may share the host)."
 run "echo 5000000 > $intervals/sample_us"
-run "echo 10000000 > $intervals/aggr_us"
+run "echo 100000000 > $intervals/aggr_us"
 run "cat $intervals/intervals_goal/access_bp   # 0: intervals tuning off"
 echo "Commit them; they apply from the next sample, as the commit replaces no target:"
 timed commit "$kd/state"
 echo "(1 s later: mid-sample)"
 sleep 1
 timed update_schemes_stats "$kd/state"
+timed update_schemes_tried_regions "$kd/state"
 echo "(1 s later: mid-sample)"
 sleep 1
 timed commit "$kd/state"
@@ -238,8 +313,8 @@ timed resume "$kd/state"
 echo "(2 s later: mid-sample)"
 sleep 2
 timed off "$kd/state"
-kill "$workload"
-workload=
+kill "$workload" "${forcers[@]}"
+workload='' forcers=()
 
 say "DAMON_RECLAIM: pause and resume keep its kdamond"
 # watermarks that keep its scheme active, so that it works all the time
