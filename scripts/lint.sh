@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Lint the series: checkpatch --strict on every patch of every series,
+# Lint the series and the harness: checkpatch --strict on every patch of
+# every series, the harness's scripts checked by shellcheck and pyflakes3,
 # kernel-doc on the touched C files, sparse on mm/damon/ without new
 # warnings, and every prefix of the stack building mm/damon/ without new W=1
 # warnings.  Results go to build/results/lint.tsv (STATUS<TAB>name<TAB>detail).
@@ -39,6 +40,14 @@ if out=$(shellcheck "$top"/scripts/*.sh "$top"/.ci/run 2>&1); then
 	record PASS "shellcheck scripts/"
 else
 	record FAIL "shellcheck scripts/" "$(grep -c '^In ' <<<"$out") reports"
+	echo "$out" >&2
+fi
+
+# The harness's Python.
+if out=$(pyflakes3 "$top"/scripts/*.py 2>&1); then
+	record PASS "pyflakes3 scripts/"
+else
+	record FAIL "pyflakes3 scripts/" "$(wc -l <<<"$out") reports"
 	echo "$out" >&2
 fi
 
