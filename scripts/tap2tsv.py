@@ -13,6 +13,7 @@ import re
 import sys
 
 RESULT = re.compile(r'^(ok|not ok) \d+ selftests: (\S+): (\S+)(?:\s+#\s*(.*))?$')
+PLAN = re.compile(r'^1\.\.(\d+)$')
 
 
 def tsv(status, name, detail):
@@ -34,14 +35,23 @@ def read_skips(path):
 
 def ksft(log, skips_path=None):
     """A test that appears twice was run again (see configs/vm-flaky): the
-    second result counts, and the first failure stays in the detail."""
+    second result counts, and the first failure stays in the detail.  Each
+    run_kselftest.sh run announces its number of tests ('1..N'): a run that
+    reports fewer, e.g. because the guest crashed, is a failure."""
     skips = read_skips(skips_path) if skips_path else {}
     results = {}
+    runs = []  # [planned, reported] of each run
     last = ''
     with open(log, errors='replace') as f:
         for line in f:
             line = line.rstrip('\n')
+            plan = PLAN.match(line)
+            if plan:
+                runs.append([int(plan.group(1)), 0])
+                continue
             m = RESULT.match(line)
+            if m and runs:
+                runs[-1][1] += 1
             if not m:
                 # Remember the test's last output line as context.
                 text = line[2:].strip() if line.startswith('# ') else ''
@@ -71,6 +81,10 @@ def ksft(log, skips_path=None):
             tsv('SKIP', name, reason)
     if not results:
         tsv('FAIL', 'kselftest', 'no test results in the output')
+    for i, (planned, reported) in enumerate(runs):
+        if reported < planned:
+            tsv('FAIL', f'kselftest-run-{i + 1}',
+                f'{planned} tests planned, {reported} reported')
 
 
 def walk(group, prefix):

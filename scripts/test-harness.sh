@@ -4,8 +4,9 @@
 # under the prefix of the series' cover letter, a commit added to the first
 # series must be exported into its directory alone, and a broken patch must
 # be named by the expansion, and trees that the harness did not make, or that
-# hold unexported commits, must be refused.  All but the first work on a
-# scratch copy of the project and clones of the tree.
+# hold unexported commits, must be refused, and a kselftest run cut short
+# must fail.  All but the first work on a scratch copy of the project and
+# clones of the tree.
 #
 # usage: test-harness.sh TREE
 set -euo pipefail
@@ -183,4 +184,15 @@ elif ! grep -qF "make export" <<<"$out"; then
 	record FAIL "$name" "the message does not say to run make export"
 else
 	record PASS "$name"
+fi
+
+# A guest that dies mid-run loses the tests after the crash: the plan counts
+# them.
+name="a kselftest run that reports fewer tests than it planned fails"
+printf 'TAP version 13\n1..2\nok 1 selftests: damon: first.py\n' >"$scratch/crash.log"
+if python3 "$top/scripts/tap2tsv.py" ksft "$scratch/crash.log" |
+	grep -qP '^FAIL\tkselftest-run-1\t2 tests planned, 1 reported$'; then
+	record PASS "$name"
+else
+	record FAIL "$name" "no failure for the missing test"
 fi
