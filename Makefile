@@ -60,7 +60,7 @@ DURATION ?= 600
 THREADS ?= 8
 KERNEL ?= build/vm-$(VARIANT)
 storm: vm-kernel
-	scripts/storm.sh $(KERNEL) $(notdir $(KERNEL)) $(DURATION) $(THREADS)
+	scripts/storm.sh $(TREE) $(KERNEL) $(notdir $(KERNEL)) $(DURATION) $(THREADS)
 
 clean:
 	rm -rf build/results build/out
