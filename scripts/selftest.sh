@@ -66,17 +66,7 @@ fi
 rm -f "$res/kunit-vm-$variant.json"
 
 dm=$res/dmesg-$variant.tsv
-reports='WARNING:|BUG:|INFO: |Oops|Kernel panic|general protection fault|'
-reports+='possible circular locking|possible recursive locking|inconsistent lock state|'
-reports+='blocked for more than|UBSAN:|kernel BUG at'
-if [ ! -s "$dmesg" ]; then
-	printf 'FAIL\tdmesg\tno guest kernel log\n' >"$dm"
-elif grep -qE "$reports" "$dmesg"; then
-	grep -E "$reports" "$dmesg" | sed -e 's/^\[[ 0-9.]*\] *//' -e 's/\t/ /g' |
-		awk '{ printf "FAIL\treport-%d\t%s\n", NR, $0 }' >"$dm"
-else
-	printf 'PASS\tdmesg\tno kernel reports\n' >"$dm"
-fi
+"$top/scripts/scan-dmesg.sh" "$dmesg" dmesg >"$dm"
 
 echo
 echo "=== $variant: DAMON kselftests ($elapsed s in the VM), KUnit, kernel log"
