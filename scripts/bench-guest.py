@@ -52,13 +52,14 @@ import sys
 import threading
 import time
 
-ADMIN = '/sys/kernel/mm/damon/admin'
-KD = ADMIN + '/kdamonds/0'
-CTX = KD + '/contexts/0'
-STAT_PARAMS = '/sys/module/damon_stat/parameters'
-STAT_ENABLED = STAT_PARAMS + '/enabled'
-STAT_PAUSE = STAT_PARAMS + '/pause'
-STAT_AGGR = STAT_PARAMS + '/aggr_interval_us'
+from damon_guest import (ADMIN, STAT, add_stat_context, ctx_dir, kd_dir,
+                         patched, read, stat_off, stat_restore, write)
+
+KD = kd_dir(0)
+CTX = ctx_dir(0)
+STAT_ENABLED = STAT + '/enabled'
+STAT_PAUSE = STAT + '/pause'
+STAT_AGGR = STAT + '/aggr_interval_us'
 # DAMON_STAT aggregates 20 samples (100 ms / 5 ms in stat.c); its tuning
 # keeps that number.
 STAT_AGGR_SAMPLES = 20
@@ -77,25 +78,11 @@ RUNNING_INTERVALS = (('5ms', 5000), ('1s', 1000000), ('10s', 10000000))
 RANDOM_SEED = 9
 
 
-def write(path, value):
-    with open(path, 'w') as f:
-        f.write(str(value))
-
-
-def read(path):
-    with open(path) as f:
-        return f.read().strip()
-
-
 def emit(metric, value, unit, note=None):
     sample = {'metric': metric, 'value': value, 'unit': unit}
     if note:
         sample['note'] = note
     print(json.dumps(sample), flush=True)
-
-
-def patched():
-    return os.path.exists(CTX + '/paused')
 
 
 def system_ram():
@@ -115,8 +102,7 @@ def setup(sample_us, nr_schemes=0):
     do the same work per sample.  The schemes, if any, are DAMOS_STAT ones
     that apply to every region."""
     write(ADMIN + '/kdamonds/nr_kdamonds', 1)
-    write(KD + '/contexts/nr_contexts', 1)
-    write(CTX + '/operations', 'paddr')
+    add_stat_context(0, nr_schemes)
     attrs = CTX + '/monitoring_attrs'
     write(attrs + '/intervals/sample_us', sample_us)
     write(attrs + '/intervals/aggr_us', sample_us * 20)
@@ -128,14 +114,6 @@ def setup(sample_us, nr_schemes=0):
     start, end = system_ram()
     write(CTX + '/targets/0/regions/0/start', start)
     write(CTX + '/targets/0/regions/0/end', end)
-    write(CTX + '/schemes/nr_schemes', nr_schemes)
-    for i in range(nr_schemes):
-        scheme = '%s/schemes/%d' % (CTX, i)
-        write(scheme + '/action', 'stat')
-        for knob, maximum in (('sz', 2**64 - 1), ('nr_accesses', 2**32 - 1),
-                              ('age', 2**32 - 1)):
-            write('%s/access_pattern/%s/min' % (scheme, knob), 0)
-            write('%s/access_pattern/%s/max' % (scheme, knob), maximum)
     write(CTX + '/pause', 'N')
     write(KD + '/state', 'on')
     return int(read(KD + '/pid'))
@@ -373,10 +351,8 @@ def bench_damon_stat(reps):
 
 def main():
     reps, seconds = int(sys.argv[1]), float(sys.argv[2])
-    stat = read(STAT_ENABLED) if os.path.exists(STAT_ENABLED) else None
+    stat = stat_off()
     try:
-        if stat is not None:
-            write(STAT_ENABLED, 'N')
         bench_idle_cost(reps, seconds)
         bench_latency(reps)
         bench_running_requests(reps)
@@ -385,8 +361,8 @@ def main():
     finally:
         if os.path.exists(KD) and read(KD + '/state') == 'on':
             stop()
-        if stat is not None:
-            write(STAT_ENABLED, stat)
+        for problem in stat_restore(stat):
+            print(problem, file=sys.stderr)
 
 
 if __name__ == '__main__':

@@ -27,7 +27,6 @@ errno or the end state is wrong.
 
 usage: storm-guest.py SECONDS THREADS [BOUND]
 """
-import errno
 import json
 import os
 import random
@@ -37,39 +36,17 @@ import sys
 import threading
 import time
 
-ADMIN = '/sys/kernel/mm/damon/admin'
+from damon_guest import (ADMIN, add_stat_context, kd_dir, patched, read,
+                         stat_off, stat_restore, try_write)
+
 MODULES = ['damon_reclaim', 'damon_lru_sort', 'damon_stat']
-STAT = '/sys/module/damon_stat/parameters'
 # Outcomes a storm write may have; anything else is a failure.
 EXPECTED_STATE = {'ok', 'EBUSY', 'EINVAL', 'ECANCELED'}
 EXPECTED_PARAM = {'ok', 'absent'}     # 'absent': the base has no parameter
 
 
-def kd_dir(i):
-    return '%s/kdamonds/%d' % (ADMIN, i)
-
-
-def write(path, value):
-    'Returns the errno name of the write, or "ok"'
-    try:
-        with open(path, 'w') as f:
-            f.write(value)
-    except OSError as e:
-        return errno.errorcode.get(e.errno, str(e.errno))
-    return 'ok'
-
-
-def read(path):
-    with open(path) as f:
-        return f.read().strip()
-
-
-def patched():
-    return os.path.exists(kd_dir(0) + '/contexts/0/paused')
-
-
 def state_op(kd, keyword):
-    return lambda: write(kd_dir(kd) + '/state', keyword)
+    return lambda: try_write(kd_dir(kd) + '/state', keyword)
 
 
 def pause_op(kd, pause):
@@ -79,14 +56,16 @@ def pause_op(kd, pause):
     ctx = kd_dir(kd) + '/contexts/0/pause'
 
     def op():
-        res = write(ctx, 'Y' if pause else 'N')
-        return res if res != 'ok' else write(kd_dir(kd) + '/state', 'commit')
+        res = try_write(ctx, 'Y' if pause else 'N')
+        return res if res != 'ok' else try_write(kd_dir(kd) + '/state',
+                                                   'commit')
     return op
 
 
 def module_op(module, value):
     path = '/sys/module/%s/parameters/pause' % module
-    return lambda: write(path, value) if os.path.exists(path) else 'absent'
+    return lambda: try_write(path, value) if os.path.exists(path) \
+        else 'absent'
 
 
 def operations():
@@ -141,7 +120,8 @@ class Bounded:
         return result['value']
 
     def write(self, path, value):
-        return self.call('write %s to %s' % (value, path), write, path, value)
+        return self.call('write %s to %s' % (value, path), try_write, path,
+                         value)
 
     def read(self, path):
         return self.call('read %s' % path, read, path)
@@ -151,11 +131,7 @@ def setup(b):
     'Two paddr kdamonds with one stat scheme each, on; returns problems'
     b.write(ADMIN + '/kdamonds/nr_kdamonds', '2')
     for kd in (0, 1):
-        ctx = kd_dir(kd) + '/contexts'
-        b.write(ctx + '/nr_contexts', '1')
-        b.write(ctx + '/0/operations', 'paddr')
-        b.write(ctx + '/0/schemes/nr_schemes', '1')
-        b.write(ctx + '/0/schemes/0/action', 'stat')
+        add_stat_context(kd, 1, write=b.write)
         res = b.write(kd_dir(kd) + '/state', 'on')
         if res != 'ok':
             return ['setup: kdamond %d on: %s' % (kd, res)]
@@ -301,32 +277,20 @@ def end_state(b, problems):
 
 def stat_stop(b):
     "Turn DAMON_STAT off; returns its 'enabled' value, None without it"
-    if not os.path.exists(STAT + '/enabled'):
-        return None
-    was = b.read(STAT + '/enabled')
-    res = b.write(STAT + '/enabled', 'N')
-    print('DAMON_STAT: enabled=%s; turned off for the storm: %s' % (was, res),
-          flush=True)
+    was = stat_off(b.read, b.write)
+    if was is not None:
+        print('DAMON_STAT: enabled=%s; turned off for the storm' % was,
+              flush=True)
     return was
 
 
-def stat_restore(b, was, problems):
+def stat_back(b, was, problems):
     'Give DAMON_STAT its state back and check it, adding to problems'
-    if was is None:
-        return
-    res = b.write(STAT + '/enabled', was)
-    enabled = b.read(STAT + '/enabled')
-    pid = int(b.read(STAT + '/kdamond_pid'))
-    pause = b.read(STAT + '/pause') if os.path.exists(STAT + '/pause') \
-        else 'absent'
-    print('DAMON_STAT: restored enabled=%s: %s; enabled=%s kdamond_pid=%d '
-          'pause=%s' % (was, res, enabled, pid, pause), flush=True)
-    if res != 'ok' or enabled != was:
-        problems.append('DAMON_STAT: enabled reads %s, was %s' %
-                        (enabled, was))
-    elif was == 'Y' and (pid <= 0 or pause == 'Y'):
-        problems.append('DAMON_STAT: enabled but kdamond_pid %d, pause %s' %
-                        (pid, pause))
+    found = stat_restore(was, b.read, b.write)
+    if was is not None:
+        print('DAMON_STAT: enabled=%s restored: %s' %
+              (was, '; '.join(found) or 'running as before'), flush=True)
+    problems += found
 
 
 def storm_process(seconds, nr_threads, bound):
@@ -345,7 +309,7 @@ def storm_process(seconds, nr_threads, bound):
     except Exception as e:
         problems.append('the storm failed: %r' % e)
     for step in (lambda: end_state(b, problems),
-                 lambda: stat_restore(b, stat, problems)):
+                 lambda: stat_back(b, stat, problems)):
         try:
             step()
         except Stuck:
