@@ -64,3 +64,9 @@ tree_is_ours() {
 	[ -e "$(tree_state "$1" 2>/dev/null)" ] && return 0
 	git -C "$1" log -1 --format=%s base 2>/dev/null | grep -q '^base: linux-source-'
 }
+
+# config_names FILE: the first field of each line of a configs/ list, without
+# its comments and blank lines.
+config_names() {
+	sed -e '/^#/d' -e '/^[[:space:]]*$/d' "$1" | cut -f1
+}

@@ -21,7 +21,7 @@ mkdir -p "$work" "$(dirname "$res")"
 record() { printf '%s\t%s\t%s\n' "$1" "$2" "${3:-}" | tee -a "$res"; }
 
 # checkpatch: accepted check types and their reasons live in one file.
-ignore=$(grep -v '^#' "$top/configs/checkpatch-accepted" | cut -f1 | paste -sd, -)
+ignore=$(config_names "$top/configs/checkpatch-accepted" | paste -sd, -)
 while read -r s; do
 	while read -r p; do
 		out=$(cd "$tree" && { scripts/checkpatch.pl --strict --terse --show-types \

@@ -16,9 +16,10 @@ shopt -s lastpipe
 
 ksft=$1
 timeout=$2
-names() { sed -e '/^#/d' -e '/^[[:space:]]*$/d' "$1" | cut -f1; }
-mapfile -t cswitch < <(names "$3")
-flaky=" $(names "$4" | tr '\n' ' ') "
+# shellcheck source=/dev/null
+. "$(dirname "$0")/lib.sh"
+mapfile -t cswitch < <(config_names "$3")
+flaky=" $(config_names "$4" | tr '\n' ' ') "
 shift 4
 skipped=" $* "
 

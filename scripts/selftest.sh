@@ -15,6 +15,8 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=/dev/null
+. "$top/scripts/lib.sh"
 tree=$(cd "$1" && pwd)
 variant=$2
 kdir=$top/build/vm-$variant
@@ -32,7 +34,7 @@ make -s -C "$tree/tools/testing/selftests" TARGETS=damon \
 	O="$top/build/kselftest-build" INSTALL_PATH="$ksft" install >/dev/null
 gcc -O2 -Wall -o "$ksft/vm-cswitch" "$top/scripts/vm-cswitch.c"
 
-mapfile -t skipped < <(sed -e '/^#/d' -e '/^[[:space:]]*$/d' "$skips" | cut -f1)
+mapfile -t skipped < <(config_names "$skips")
 log=$res/selftest-$variant.log
 dmesg=$res/dmesg-$variant.log
 rm -f "$dmesg"
