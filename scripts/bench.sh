@@ -38,8 +38,8 @@ for kernel in base patched; do
 	VM_DMESG=$out/dmesg-$kernel.txt VM_TCG_OPTS="-icount shift=0" \
 		"$top/scripts/vm-run.sh" "$kdir" --cpus 1 -- \
 		/usr/bin/python3 scripts/bench-guest.py "$reps" "$seconds" \
-		>"$res/$kernel.jsonl" 2> >(tee "$out/vm-$kernel.txt" >&2)
-	wait $! # for tee
+		>"$res/$kernel.jsonl" 2>"$out/vm-$kernel.txt"
+	cat "$out/vm-$kernel.txt" >&2
 done
 
 "$top/scripts/provenance.sh" "make bench REPS=$reps SECONDS=$seconds" \
