@@ -2,10 +2,14 @@
 # Run the DAMON KUnit suites under UML with kunit.py, and turn its JSON
 # result into build/results/kunit-uml.tsv: on the whole tree, and on the
 # tip of every series but the last (the commit before the next marker), so
-# that each series is known to pass without the ones stacked on it.  A
-# series tip is built in a worktree of its own (build/kunit-NN-name-tree,
-# build dir build/kunit-NN-name), kept between runs for incremental builds;
-# its result is build/results/kunit-uml-NN-name.tsv.
+# that each series is known to pass without the ones stacked on it.  The
+# tips are checked out one after the other in one worktree
+# (build/kunit-tips), so that each builds incrementally on the one before;
+# the result of a tip is build/results/kunit-uml-NN-name.tsv.
+#
+# Every build directory is .kunit inside its source tree, kunit.py's
+# default: kbuild then names the sources by relative paths, and ccache
+# serves the tips from the objects of the whole tree and the other way round.
 #
 # usage: kunit.sh TREE
 set -euo pipefail
@@ -18,14 +22,13 @@ res=$top/build/results
 mkdir -p "$res"
 rm -f "$res"/kunit-uml.json "$res"/kunit-uml-*.json "$res"/kunit-uml-*.tsv
 
-# kunit SRC BUILD_DIR RESULT NAME: run the suites of SRC, record them as
+# kunit SRC RESULT NAME: run the suites of SRC, record them as
 # build/results/RESULT.tsv with test names prefixed 'NAME: '.
 kunit() {
-	local src=$1 out=$2 json=$res/$3.json tsv=$res/$3.tsv name=$4 rc=0
-	mkdir -p "$out"
+	local src=$1 json=$res/$2.json tsv=$res/$2.tsv name=$3 rc=0
 	(cd "$src" && python3 tools/testing/kunit/kunit.py run \
 		--kunitconfig mm/damon/tests \
-		--build_dir "$out" \
+		--build_dir .kunit \
 		--jobs "$(nproc)" \
 		--make_options "CC=ccache gcc" \
 		--timeout 900 \
@@ -40,13 +43,13 @@ kunit() {
 }
 
 rc=0
-kunit "$tree" "$top/build/kunit" kunit-uml uml || rc=$?
+kunit "$tree" kunit-uml uml || rc=$?
 
 mapfile -t markers < <(series_markers "$tree")
 for ((i = 0; i + 1 < ${#markers[@]}; i++)); do
 	s=${markers[i]#* }
 	echo "kunit: the tip of $s" >&2
-	worktree_at "$tree" "$top/build/kunit-$s-tree" "${markers[i + 1]%% *}^"
-	kunit "$top/build/kunit-$s-tree" "$top/build/kunit-$s" "kunit-uml-$s" "uml $s" || rc=$?
+	worktree_at "$tree" "$top/build/kunit-tips" "${markers[i + 1]%% *}^"
+	kunit "$top/build/kunit-tips" "kunit-uml-$s" "uml $s" || rc=$?
 done
 exit "$rc"
