@@ -9,7 +9,13 @@
 #
 # Every build directory is .kunit inside its source tree, kunit.py's
 # default: kbuild then names the sources by relative paths, and ccache
-# serves the tips from the objects of the whole tree and the other way round.
+# serves the tips from the objects of the whole tree and the other way round
+# (with debug info, too: the build directory is left out of the hash).
+#
+# The kernels run with lockdep and the atomic-sleep checks, and their logs
+# are scanned for kernel reports (scan-dmesg.sh): the tests that start a
+# kdamond cannot run in the VM, where DAMON_STAT holds DAMON from boot, so
+# this is where their locking is checked.
 #
 # usage: kunit.sh TREE
 set -euo pipefail
@@ -22,12 +28,15 @@ res=$top/build/results
 mkdir -p "$res"
 rm -f "$res"/kunit-uml.json "$res"/kunit-uml-*.json "$res"/kunit-uml-*.tsv
 
-# kunit SRC RESULT NAME: run the suites of SRC, record them as
-# build/results/RESULT.tsv with test names prefixed 'NAME: '.
+# kunit SRC RESULT NAME: run the suites of SRC, record them and the kernel
+# log's reports as build/results/RESULT.tsv with names prefixed 'NAME: '.
 kunit() {
 	local src=$1 json=$res/$2.json tsv=$res/$2.tsv name=$3 rc=0
-	(cd "$src" && python3 tools/testing/kunit/kunit.py run \
+	(cd "$src" && CCACHE_NOHASHDIR=true python3 tools/testing/kunit/kunit.py run \
 		--kunitconfig mm/damon/tests \
+		--kconfig_add CONFIG_DEBUG_KERNEL=y \
+		--kconfig_add CONFIG_PROVE_LOCKING=y \
+		--kconfig_add CONFIG_DEBUG_ATOMIC_SLEEP=y \
 		--build_dir .kunit \
 		--jobs "$(nproc)" \
 		--make_options "CC=ccache gcc" \
@@ -36,6 +45,8 @@ kunit() {
 	if [ -s "$json" ]; then
 		python3 "$top/scripts/tap2tsv.py" kunit "$json" \
 			| sed "s/^\([A-Z]*\)\t/\1\t$name: /" >"$tsv"
+		"$top/scripts/scan-dmesg.sh" "$src/.kunit/test.log" "$name: kernel log" >>"$tsv"
+		! grep -q '^FAIL' "$tsv" || rc=1
 	else
 		printf 'FAIL\t%s: kunit.py\tno result (exit %s)\n' "$name" "$rc" >"$tsv"
 	fi
