@@ -43,9 +43,15 @@ kunit() {
 		--timeout 900 \
 		--json="$json") || rc=$?
 	if [ -s "$json" ]; then
-		python3 "$top/scripts/tap2tsv.py" kunit "$json" \
-			| sed "s/^\([A-Z]*\)\t/\1\t$name: /" >"$tsv"
-		"$top/scripts/scan-dmesg.sh" "$src/.kunit/test.log" "$name: kernel log" >>"$tsv"
+		# called from an || list, where set -e does not hold: check each
+		if ! python3 "$top/scripts/tap2tsv.py" kunit "$json" >"$tsv.raw"; then
+			printf 'FAIL\ttap2tsv.py\tcould not read %s\n' "$json" >>"$tsv.raw"
+		fi
+		sed "s/^\([A-Z]*\)\t/\1\t$name: /" "$tsv.raw" >"$tsv"
+		rm -f "$tsv.raw"
+		if ! "$top/scripts/scan-dmesg.sh" "$src/.kunit/test.log" "$name: kernel log" >>"$tsv"; then
+			printf 'FAIL\t%s: kernel log\tnot scanned\n' "$name" >>"$tsv"
+		fi
 		! grep -q '^FAIL' "$tsv" || rc=1
 	else
 		printf 'FAIL\t%s: kunit.py\tno result (exit %s)\n' "$name" "$rc" >"$tsv"
